@@ -1,0 +1,5 @@
+//! redfile: check, repair, inspect and convert Redis and Valkey persistence
+//! files offline.
+
+pub mod model;
+pub mod rdb;

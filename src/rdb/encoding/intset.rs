@@ -1,0 +1,1 @@
+//! intset (to be written)

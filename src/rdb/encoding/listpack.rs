@@ -1,0 +1,1 @@
+//! listpack (to be written)

@@ -1,0 +1,1 @@
+//! ziplist (to be written)

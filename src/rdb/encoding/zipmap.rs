@@ -1,0 +1,1 @@
+//! zipmap (to be written)

@@ -1,0 +1,3 @@
+//! The RDB format.
+
+pub mod encoding;
