@@ -1,0 +1,41 @@
+//! The command-line definition. Completions and man pages are generated
+//! from it (`redfile completions`, `redfile man`).
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// Check, repair, inspect and convert Redis and Valkey persistence files
+/// (RDB, AOF) offline.
+#[derive(Debug, Parser)]
+#[command(name = "redfile", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify files: structure, checksums and (with --deep) every encoding.
+    Check(cmd::check::CheckArgs),
+    /// Summarize an RDB file: version, aux fields, keys per db, type and
+    /// encoding.
+    Info(cmd::info::InfoArgs),
+    /// Print shell completions.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print or write man pages.
+    Man(cmd::man::ManArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

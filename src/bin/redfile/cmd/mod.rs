@@ -1,0 +1,28 @@
+//! One module per subcommand; this is the single dispatch.
+
+pub mod check;
+pub mod completions;
+pub mod info;
+pub mod man;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitStatus;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Info(args) => info::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+    }
+}
+
+/// Current Unix time in milliseconds: the only place redfile reads the
+/// clock, so that tests can pass `--now` instead.
+pub fn wall_clock_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

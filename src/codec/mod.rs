@@ -1,0 +1,3 @@
+//! Byte-level helpers shared by the readers and writers.
+
+pub mod crc64;
