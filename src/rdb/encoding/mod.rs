@@ -211,7 +211,10 @@ impl fmt::Display for BlobProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BlobProblem::TooShort { need, have } => {
-                write!(f, "blob of {have} bytes is shorter than its {need}-byte header")
+                write!(
+                    f,
+                    "blob of {have} bytes is shorter than its {need}-byte header"
+                )
             }
             BlobProblem::SizeMismatch { header, actual } => {
                 write!(f, "header says {header} bytes but the blob has {actual}")
@@ -287,3 +290,284 @@ impl fmt::Display for BlobError {
 }
 
 impl std::error::Error for BlobError {}
+
+/// Reads `N` bytes at `off`, or `None` when they are not all inside `blob`.
+/// Every fixed-width field of every blob goes through here so that no read
+/// can slice out of bounds.
+pub(crate) fn read_array<const N: usize>(blob: &[u8], off: usize) -> Option<[u8; N]> {
+    let end = off.checked_add(N)?;
+    let src = blob.get(off..end)?;
+    let mut out = [0u8; N];
+    out.iter_mut().zip(src).for_each(|(d, s)| *d = *s);
+    Some(out)
+}
+
+/// Sign-extends a little-endian integer of `width` bytes (1, 2, 3, 4 or
+/// 8); `data` is exactly `width` bytes long.
+pub(crate) fn le_signed(data: &[u8], width: usize) -> i64 {
+    let mut buf = [0u8; 8];
+    buf.iter_mut().zip(data).for_each(|(d, s)| *d = *s);
+    // Clamped so the shift below stays in 0..=56 whatever the caller passes.
+    let width = width.clamp(1, 8) as u32;
+    let shift = 64 - 8 * width;
+    // Shift the value to the top and back so the sign bit spreads.
+    (i64::from_le_bytes(buf) << shift) >> shift
+}
+
+/// Parses `b` the way Redis's `string2ll` does: optional `-`, no `+`, no
+/// leading zeros, no spaces, no `-0`, within `i64`. Redis treats a string
+/// element that passes this as the same value as an integer element, so
+/// uniqueness checks and "must be an integer" checks have to as well.
+pub fn parse_canonical_i64(b: &[u8]) -> Option<i64> {
+    let (neg, digits) = match b.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, b),
+    };
+    match digits {
+        [b'0'] if !neg => return Some(0),
+        [b'1'..=b'9', ..] => {}
+        _ => return None,
+    }
+    // Accumulate negatively so that i64::MIN parses without overflow.
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
+    }
+    if neg {
+        Some(v)
+    } else {
+        v.checked_neg()
+    }
+}
+
+/// An element as the server's dictionaries see it: integers and canonical
+/// decimal strings are the same key, so `5` and `"5"` collide as they do in
+/// Redis, while `"05"` stays distinct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum DupKey<'a> {
+    Int(i64),
+    Bytes(&'a [u8]),
+}
+
+impl<'a> From<BlobEntry<'a>> for DupKey<'a> {
+    fn from(e: BlobEntry<'a>) -> Self {
+        match e {
+            BlobEntry::Int(i) => DupKey::Int(i),
+            BlobEntry::Bytes(b) => match parse_canonical_i64(b) {
+                Some(i) => DupKey::Int(i),
+                None => DupKey::Bytes(b),
+            },
+        }
+    }
+}
+
+/// Checks the tuple shape shared by hash (2), zset (2), hash-with-TTL (3)
+/// and set (1) blobs and returns the number of elements.
+///
+/// The count must be a multiple of `tuple` (a `tuple` of 0 is treated as 1);
+/// with [`Depth::Deep`] the first element of every tuple must also be unique,
+/// which costs one hash-set insert per tuple and is why it is not done at
+/// [`Depth::Header`]. Errors from `entries` are passed through unchanged.
+/// Duplicates are reported at offset 0 because a generic iterator has no
+/// positions.
+pub fn check_tuples<'a, I>(
+    kind: BlobKind,
+    entries: I,
+    tuple: usize,
+    depth: Depth,
+) -> Result<u64, BlobError>
+where
+    I: Iterator<Item = Result<BlobEntry<'a>, BlobError>>,
+{
+    let tuple = tuple.max(1);
+    let step = tuple as u64;
+    let mut seen: Option<std::collections::HashSet<DupKey<'a>>> =
+        (depth == Depth::Deep).then(std::collections::HashSet::new);
+    let mut count: u64 = 0;
+    for entry in entries {
+        let entry = entry?;
+        if let Some(seen) = seen.as_mut() {
+            if count % step == 0 && !seen.insert(DupKey::from(entry)) {
+                return Err(BlobError::new(
+                    kind,
+                    0,
+                    BlobProblem::Duplicate(entry.to_vec()),
+                ));
+            }
+        }
+        count += 1;
+    }
+    if count % step != 0 {
+        return Err(BlobError::new(
+            kind,
+            0,
+            BlobProblem::NotMultipleOf {
+                tuple,
+                actual: count,
+            },
+        ));
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Helpers shared by the blob tests: fixture loading and mutation.
+
+    use std::path::PathBuf;
+
+    /// Reads a fixture file (path relative to the shared fixtures folder),
+    /// or prints a note and returns `None` so the test can skip.
+    pub(crate) fn fixture(rel: &str) -> Option<Vec<u8>> {
+        let roots = [
+            std::env::var_os("REDFILE_FIXTURES").map(PathBuf::from),
+            Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")),
+            Some(PathBuf::from("/work/shared/fixtures")),
+        ];
+        for root in roots.into_iter().flatten() {
+            if let Ok(b) = std::fs::read(root.join(rel)) {
+                return Some(b);
+            }
+        }
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("note: fixture {rel} not found, skipping");
+        }
+        None
+    }
+
+    /// Calls `f` on every truncation and every single-bit flip of `blob`.
+    /// Truncations are passed twice: as cut, and after `fix` has patched
+    /// the header so that the deeper parsing paths run too.
+    pub(crate) fn mutations(blob: &[u8], fix: impl Fn(&mut [u8]), mut f: impl FnMut(&[u8])) {
+        for len in 0..blob.len() {
+            let mut v = blob[..len].to_vec();
+            f(&v);
+            fix(&mut v);
+            f(&v);
+        }
+        for i in 0..blob.len() {
+            for bit in 0..8 {
+                let mut v = blob.to_vec();
+                v[i] ^= 1 << bit;
+                f(&v);
+            }
+        }
+    }
+
+    /// Patches a ziplist/listpack `u32le` total size at offset 0 and puts
+    /// the `0xFF` terminator last.
+    pub(crate) fn fix_total(v: &mut [u8]) {
+        if v.len() >= 4 {
+            let n = v.len() as u32;
+            v[..4].copy_from_slice(&n.to_le_bytes());
+        }
+        if let Some(last) = v.last_mut() {
+            *last = 0xFF;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_integers_follow_string2ll() {
+        assert_eq!(parse_canonical_i64(b"0"), Some(0));
+        assert_eq!(parse_canonical_i64(b"-1"), Some(-1));
+        assert_eq!(parse_canonical_i64(b"123"), Some(123));
+        assert_eq!(parse_canonical_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_canonical_i64(b"9223372036854775807"), Some(i64::MAX));
+        for bad in [
+            &b""[..],
+            b"-",
+            b"-0",
+            b"01",
+            b"+1",
+            b" 1",
+            b"1 ",
+            b"1a",
+            b"9223372036854775808",
+            b"-9223372036854775809",
+            b"1.0",
+        ] {
+            assert_eq!(parse_canonical_i64(bad), None, "{bad:?}");
+        }
+    }
+
+    fn ok<'a: 'b, 'b>(
+        v: &'b [BlobEntry<'a>],
+    ) -> impl Iterator<Item = Result<BlobEntry<'a>, BlobError>> + 'b {
+        v.iter().copied().map(Ok)
+    }
+
+    #[test]
+    fn tuples_count_and_shape() {
+        let v = [
+            BlobEntry::Bytes(b"f1"),
+            BlobEntry::Int(1),
+            BlobEntry::Bytes(b"f2"),
+            BlobEntry::Int(1),
+        ];
+        for depth in [Depth::Header, Depth::Deep] {
+            assert_eq!(check_tuples(BlobKind::Listpack, ok(&v), 2, depth), Ok(4));
+            // As a set the repeated value 1 is a duplicate, seen only when deep.
+            let as_set = check_tuples(BlobKind::Listpack, ok(&v), 1, depth);
+            if depth == Depth::Deep {
+                assert_eq!(
+                    as_set.unwrap_err().problem,
+                    BlobProblem::Duplicate(b"1".to_vec())
+                );
+            } else {
+                assert_eq!(as_set, Ok(4));
+            }
+            let e = check_tuples(BlobKind::Listpack, ok(&v), 3, depth).unwrap_err();
+            assert_eq!(
+                e.problem,
+                BlobProblem::NotMultipleOf {
+                    tuple: 3,
+                    actual: 4
+                }
+            );
+        }
+        assert_eq!(
+            check_tuples(BlobKind::Listpack, ok(&[]), 0, Depth::Deep),
+            Ok(0)
+        );
+    }
+
+    #[test]
+    fn tuples_duplicates_compare_as_strings() {
+        let v = [
+            BlobEntry::Int(5),
+            BlobEntry::Int(0),
+            BlobEntry::Bytes(b"5"),
+            BlobEntry::Int(0),
+        ];
+        let e = check_tuples(BlobKind::Ziplist, ok(&v), 2, Depth::Deep).unwrap_err();
+        assert_eq!(e.problem, BlobProblem::Duplicate(b"5".to_vec()));
+        assert_eq!(
+            check_tuples(BlobKind::Ziplist, ok(&v), 2, Depth::Header),
+            Ok(4)
+        );
+        let v = [BlobEntry::Int(5), BlobEntry::Bytes(b"05")];
+        assert_eq!(
+            check_tuples(BlobKind::Ziplist, ok(&v), 1, Depth::Deep),
+            Ok(2)
+        );
+    }
+
+    #[test]
+    fn tuples_pass_errors_through() {
+        let err = BlobError::new(BlobKind::Listpack, 7, BlobProblem::EntryOverflow);
+        let v = vec![Ok(BlobEntry::Int(1)), Err(err.clone())];
+        assert_eq!(
+            check_tuples(BlobKind::Listpack, v.into_iter(), 1, Depth::Deep),
+            Err(err)
+        );
+    }
+}
