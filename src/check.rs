@@ -393,32 +393,34 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                 let db = c.report.selects.last().map_or(0, |s| s.db);
                 c.report.dbs.entry(db).or_default().resize_hint = Some((db_size, expires_size));
             }
-            Record::Function { code } => match code.to_bytes() {
-                Ok(code) => {
-                    let (engine, name) = function_meta(&code);
-                    if name.is_empty() {
-                        c.push(Finding {
+            Record::Function { code } => {
+                match code.to_bytes() {
+                    Ok(code) => {
+                        let (engine, name) = function_meta(&code);
+                        if name.is_empty() {
+                            c.push(Finding {
                             severity: Severity::Error,
                             offset: located.offset,
                             code: "bad-function",
                             message: "function library without a '#!<engine> name=<library>' first line".into(),
                             key: None,
                         });
+                        }
+                        c.report.functions.push(FunctionLib {
+                            engine,
+                            name,
+                            offset: located.offset,
+                        });
                     }
-                    c.report.functions.push(FunctionLib {
-                        engine,
-                        name,
+                    Err(kind) => c.push(Finding {
+                        severity: Severity::Error,
                         offset: located.offset,
-                    });
+                        code: "corrupt-value",
+                        message: format!("function library: {kind}"),
+                        key: None,
+                    }),
                 }
-                Err(kind) => c.push(Finding {
-                    severity: Severity::Error,
-                    offset: located.offset,
-                    code: "corrupt-value",
-                    message: format!("function library: {kind}"),
-                    key: None,
-                }),
-            },
+            }
             Record::ModuleAux {
                 module_id, when, ..
             } => c.report.module_aux.push(ModuleAux {

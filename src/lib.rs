@@ -1,8 +1,8 @@
 //! redfile: check, repair, inspect and convert Redis and Valkey persistence
 //! files offline.
 
+pub mod check;
 pub mod codec;
+pub mod input;
 pub mod model;
 pub mod rdb;
-pub mod check;
-pub mod input;

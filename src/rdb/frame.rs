@@ -96,9 +96,12 @@ pub fn skip_value(kind: ObjectKind, i: &[u8], lim: FrameLimits) -> PResult<'_, (
             double_str(i).map(|(r, _)| (r, ()))
         })
         .map(|(r, _)| (r, ())),
-        HashHashtable => counted(i, 2, "hash size", lim, |i| str_(str_(i)?.0)).map(|(r, _)| (r, ())),
-        ZsetV2 => counted(i, 9, "sorted set size", lim, |i| skip(str_(i)?.0, 8))
-            .map(|(r, _)| (r, ())),
+        HashHashtable => {
+            counted(i, 2, "hash size", lim, |i| str_(str_(i)?.0)).map(|(r, _)| (r, ()))
+        }
+        ZsetV2 => {
+            counted(i, 9, "sorted set size", lim, |i| skip(str_(i)?.0, 8)).map(|(r, _)| (r, ()))
+        }
         ModulePreGa => fail(
             i,
             RdbErrorKind::Unsupported {
@@ -110,18 +113,21 @@ pub fn skip_value(kind: ObjectKind, i: &[u8], lim: FrameLimits) -> PResult<'_, (
             let (i, _id) = len(i)?;
             skip_module_items(i)
         }
-        ListQuicklist2 => counted(i, 2, "quicklist node count", lim, |i| str_(len_(i)?.0))
-            .map(|(r, _)| (r, ())),
+        ListQuicklist2 => {
+            counted(i, 2, "quicklist node count", lim, |i| str_(len_(i)?.0)).map(|(r, _)| (r, ()))
+        }
         Stream(v) => skip_stream(v, i, lim),
-        HashMetadataPreGa => counted(i, 3, "hash size", lim, |i| str_(str_(len_(i)?.0)?.0))
-            .map(|(r, _)| (r, ())),
+        HashMetadataPreGa => {
+            counted(i, 3, "hash size", lim, |i| str_(str_(len_(i)?.0)?.0)).map(|(r, _)| (r, ()))
+        }
         HashMetadata => {
             let (i, _) = skip(i, 8)?;
             counted(i, 3, "hash size", lim, |i| str_(str_(len_(i)?.0)?.0)).map(|(r, _)| (r, ()))
         }
         HashListpackEx => str_(skip(i, 8)?.0),
-        ValkeyHash2 => counted(i, 10, "hash size", lim, |i| skip(str_(str_(i)?.0)?.0, 8))
-            .map(|(r, _)| (r, ())),
+        ValkeyHash2 => {
+            counted(i, 10, "hash size", lim, |i| skip(str_(str_(i)?.0)?.0, 8)).map(|(r, _)| (r, ()))
+        }
         Array => skip_array(i, lim),
     }
 }
@@ -165,8 +171,10 @@ fn skip_stream(v: StreamVersion, i: &[u8], lim: FrameLimits) -> PResult<'_, ()> 
         i = len_(len_(i)?.0)?.0;
         i = counted(i, 2, "idempotent producer count", lim, |i| {
             let i = str_(i)?.0;
-            counted(i, 3, "idempotency record count", lim, |i| len_(len_(str_(i)?.0)?.0))
-                .map(|(r, _)| (r, ()))
+            counted(i, 3, "idempotency record count", lim, |i| {
+                len_(len_(str_(i)?.0)?.0)
+            })
+            .map(|(r, _)| (r, ()))
         })?
         .0;
         i = len_(len_(i)?.0)?.0;

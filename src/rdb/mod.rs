@@ -23,12 +23,14 @@ pub mod header;
 pub mod kind;
 pub mod module;
 pub mod primitives;
-pub(crate) mod record;
 pub mod reader;
+pub(crate) mod record;
 
 pub use error::{RdbError, RdbErrorKind};
 pub use header::{Dialect, Family, Producer, RdbHeader};
 pub use kind::ObjectKind;
 pub use primitives::RdbStr;
-pub use reader::{Checksum, Expire, KeyRecord, Located, RdbReader, ReaderOptions, Record, TimeUnit};
+pub use reader::{
+    Checksum, Expire, KeyRecord, Located, RdbReader, ReaderOptions, Record, TimeUnit,
+};
 pub mod object;

@@ -21,8 +21,8 @@ use super::primitives::{
     RdbStr,
 };
 use crate::model::{
-    ArrayValue, HashField, ModuleValue, Stream, StreamConsumer, StreamEntry, StreamGroup,
-    StreamId, StreamIdmp, StreamIdmpEntry, StreamIdmpProducer, StreamPendingEntry, Value,
+    ArrayValue, HashField, ModuleValue, Stream, StreamConsumer, StreamEntry, StreamGroup, StreamId,
+    StreamIdmp, StreamIdmpEntry, StreamIdmpProducer, StreamPendingEntry, Value,
 };
 
 /// A value that could not be decoded, at `offset` bytes from the start of
@@ -118,7 +118,10 @@ fn min_cap(n: u64, input: &[u8]) -> usize {
 }
 
 fn nan_score(b: &Body<'_>, at: &[u8]) -> ObjectError {
-    b.err(at, RdbErrorKind::Invalid("Zset with NAN score detected".into()))
+    b.err(
+        at,
+        RdbErrorKind::Invalid("Zset with NAN score detected".into()),
+    )
 }
 
 /// Decodes a whole value.
@@ -146,7 +149,10 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 let at = i;
                 let (r, v) = b.vec(i)?;
                 if depth == Depth::Deep && !seen.insert(v.clone()) {
-                    return Err(b.err(at, RdbErrorKind::Invalid("Duplicate set members detected".into())));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid("Duplicate set members detected".into()),
+                    ));
                 }
                 out.push(v);
                 i = r;
@@ -169,7 +175,10 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                     return Err(nan_score(&b, at));
                 }
                 if depth == Depth::Deep && !seen.insert(m.clone()) {
-                    return Err(b.err(at, RdbErrorKind::Invalid("Duplicate zset fields detected".into())));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid("Duplicate zset fields detected".into()),
+                    ));
                 }
                 out.push((m, score));
                 i = r;
@@ -185,7 +194,10 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 let (r, field) = b.vec(i)?;
                 let (r, value) = b.vec(r)?;
                 if depth == Depth::Deep && !seen.insert(field.clone()) {
-                    return Err(b.err(at, RdbErrorKind::Invalid("Duplicate hash fields detected".into())));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid("Duplicate hash fields detected".into()),
+                    ));
                 }
                 out.push(HashField {
                     field,
@@ -293,7 +305,10 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
             let mut out = Vec::with_capacity(els.len() / 2);
             for pair in els.chunks_exact(2) {
                 let score = pair[1].as_f64().ok_or_else(|| {
-                    b.err(at, RdbErrorKind::Invalid("zset score is not a number".into()))
+                    b.err(
+                        at,
+                        RdbErrorKind::Invalid("zset score is not a number".into()),
+                    )
                 })?;
                 if score.is_nan() {
                     return Err(nan_score(&b, at));
@@ -339,7 +354,10 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                     }
                 };
                 if ttl < 0 || ttl as u64 > EB_EXPIRE_TIME_MAX {
-                    return Err(b.err(at, RdbErrorKind::Invalid(format!("invalid expireAt time: {ttl}"))));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid(format!("invalid expireAt time: {ttl}")),
+                    ));
                 }
                 out.push(HashField {
                     field: t[0].to_vec(),
@@ -353,7 +371,10 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
             let (i, min_expire) = if kind == HashMetadata {
                 let (r, m) = b.run(ms64(i), i)?;
                 if m as u64 > EB_EXPIRE_TIME_MAX + 1 {
-                    return Err(b.err(i, RdbErrorKind::Invalid(format!("Hash read invalid minExpire value {m}"))));
+                    return Err(b.err(
+                        i,
+                        RdbErrorKind::Invalid(format!("Hash read invalid minExpire value {m}")),
+                    ));
                 }
                 (r, Some(m))
             } else {
@@ -374,11 +395,17 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 };
                 if let Some(e) = expire {
                     if e < 0 || e as u64 > EB_EXPIRE_TIME_MAX {
-                        return Err(b.err(at, RdbErrorKind::Invalid(format!("invalid expireAt time: {e}"))));
+                        return Err(b.err(
+                            at,
+                            RdbErrorKind::Invalid(format!("invalid expireAt time: {e}")),
+                        ));
                     }
                 }
                 if !seen.insert(field.clone()) {
-                    return Err(b.err(at, RdbErrorKind::Invalid("Duplicate hash fields detected".into())));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid("Duplicate hash fields detected".into()),
+                    ));
                 }
                 out.push(HashField {
                     field,
@@ -399,10 +426,16 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 let (r, value) = b.vec(r)?;
                 let (r, expire) = b.run(ms64(r), r)?;
                 if expire < -1 {
-                    return Err(b.err(at, RdbErrorKind::Invalid(format!("invalid field expiry {expire}"))));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid(format!("invalid field expiry {expire}")),
+                    ));
                 }
                 if !seen.insert(field.clone()) {
-                    return Err(b.err(at, RdbErrorKind::Invalid("Duplicate hash fields detected".into())));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid("Duplicate hash fields detected".into()),
+                    ));
                 }
                 out.push(HashField {
                     field,
@@ -420,7 +453,10 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
 
 /// The decoded blob in the string at `i`, the string's position, and the
 /// string itself (to locate blob errors).
-fn blob_of<'a>(b: &Body<'a>, i: &'a [u8]) -> R<(Cow<'a, [u8]>, &'a [u8], RdbStr<'a>)> {
+/// A blob string: its decoded bytes, where it starts, and how it is stored.
+type BlobAt<'a> = (Cow<'a, [u8]>, &'a [u8], RdbStr<'a>);
+
+fn blob_of<'a>(b: &Body<'a>, i: &'a [u8]) -> R<BlobAt<'a>> {
     let (_, s) = b.str(i)?;
     let blob = s.to_bytes().map_err(|k| b.err(i, k))?;
     Ok((blob, i, s))
@@ -481,7 +517,9 @@ fn blob_error_at(b: &Body<'_>, at: &[u8], s: &RdbStr<'_>, e: BlobError) -> Objec
     let offset = match s {
         RdbStr::Raw(raw) => {
             // The blob's bytes follow the string's length header.
-            let header = rdb_str(at).map(|(rest, _)| at.len() - rest.len() - raw.len()).unwrap_or(0);
+            let header = rdb_str(at)
+                .map(|(rest, _)| at.len() - rest.len() - raw.len())
+                .unwrap_or(0);
             start + header + e.offset
         }
         _ => start,
@@ -529,14 +567,19 @@ fn decode_stream<'a>(b: &Body<'a>, v: StreamVersion, i: &'a [u8], depth: Depth) 
         if key.len() != 16 {
             return Err(b.err(
                 at,
-                RdbErrorKind::Invalid("Stream node key entry is not the size of a stream ID".into()),
+                RdbErrorKind::Invalid(
+                    "Stream node key entry is not the size of a stream ID".into(),
+                ),
             ));
         }
         let mut k = [0u8; 16];
         k.copy_from_slice(&key);
         let master = StreamId::from_be_bytes(&k);
         if !node_keys.insert(master) {
-            return Err(b.err(at, RdbErrorKind::Invalid("Listpack re-added with existing key".into())));
+            return Err(b.err(
+                at,
+                RdbErrorKind::Invalid("Listpack re-added with existing key".into()),
+            ));
         }
         let (blob, lp_at, s) = blob_of(b, r)?;
         let e = |err| blob_error_at(b, lp_at, &s, err);
@@ -633,7 +676,10 @@ fn decode_stream<'a>(b: &Body<'a>, v: StreamVersion, i: &'a [u8], depth: Depth) 
             let at = r;
             let (r2, cname) = b.vec(r)?;
             if !cons_names.insert(cname.clone()) {
-                return Err(b.err(at, RdbErrorKind::Invalid("Duplicate stream consumer detected.".into())));
+                return Err(b.err(
+                    at,
+                    RdbErrorKind::Invalid("Duplicate stream consumer detected.".into()),
+                ));
             }
             let (r2, seen_time) = b.run(ms64(r2), r2)?;
             let (r2, active_time) = if version >= 3 {
@@ -649,7 +695,9 @@ fn decode_stream<'a>(b: &Body<'a>, v: StreamVersion, i: &'a [u8], depth: Depth) 
                 if !pel_ids.contains(&id) || !owned.insert(id) {
                     return Err(b.err(
                         at,
-                        RdbErrorKind::Invalid("Consumer entry not found in group global PEL".into()),
+                        RdbErrorKind::Invalid(
+                            "Consumer entry not found in group global PEL".into(),
+                        ),
                     ));
                 }
                 ids.push(id);
@@ -672,13 +720,17 @@ fn decode_stream<'a>(b: &Body<'a>, v: StreamVersion, i: &'a [u8], depth: Depth) 
                 if !pel_ids.contains(&id) {
                     return Err(b.err(
                         at,
-                        RdbErrorKind::Invalid("Stream NACK zone entry not found in group global PEL".into()),
+                        RdbErrorKind::Invalid(
+                            "Stream NACK zone entry not found in group global PEL".into(),
+                        ),
                     ));
                 }
                 if owned.contains(&id) {
                     return Err(b.err(
                         at,
-                        RdbErrorKind::Invalid("Stream NACK zone entry has a consumer assigned".into()),
+                        RdbErrorKind::Invalid(
+                            "Stream NACK zone entry has a consumer assigned".into(),
+                        ),
                     ));
                 }
                 nacked.push(id);
@@ -716,7 +768,9 @@ fn decode_stream<'a>(b: &Body<'a>, v: StreamVersion, i: &'a [u8], depth: Depth) 
         let at = i;
         let (r, duration) = b.len(i)?;
         let (r, max_entries) = b.len(r)?;
-        if depth == Depth::Deep && (!(1..=86400).contains(&duration) || !(1..=10000).contains(&max_entries)) {
+        if depth == Depth::Deep
+            && (!(1..=86400).contains(&duration) || !(1..=10000).contains(&max_entries))
+        {
             return Err(b.err(
                 at,
                 RdbErrorKind::Invalid(format!(
@@ -766,7 +820,10 @@ fn decode_array<'a>(b: &Body<'a>, i: &'a [u8]) -> R<ArrayValue> {
     let at = i;
     let (i, count) = b.len(i)?;
     if count == 0 {
-        return Err(b.err(at, RdbErrorKind::Invalid("Empty array (count == 0) is invalid".into())));
+        return Err(b.err(
+            at,
+            RdbErrorKind::Invalid("Empty array (count == 0) is invalid".into()),
+        ));
     }
     let (mut i, flag) = b.len(i)?;
     let mut arr = ArrayValue::default();
@@ -794,7 +851,13 @@ fn decode_array<'a>(b: &Body<'a>, i: &'a [u8]) -> R<ArrayValue> {
                 let at = r;
                 let (r, s) = b.vec(r)?;
                 if s.len() > 7 {
-                    return Err(b.err(at, RdbErrorKind::Invalid(format!("array small string of {} bytes, at most 7", s.len()))));
+                    return Err(b.err(
+                        at,
+                        RdbErrorKind::Invalid(format!(
+                            "array small string of {} bytes, at most 7",
+                            s.len()
+                        )),
+                    ));
                 }
                 (r, s)
             }
@@ -861,7 +924,11 @@ pub fn inspect_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<ValueSumm
         HashListpackEx | HashListpackExPreGa => {
             // Every field of such a hash was written with a TTL slot; count
             // the non-zero ones only when the blob is at hand uncompressed.
-            let i = if kind == HashListpackEx { b.run(ms64(body), body)?.0 } else { body };
+            let i = if kind == HashListpackEx {
+                b.run(ms64(body), body)?.0
+            } else {
+                body
+            };
             let (_, s) = b.str(i)?;
             match s {
                 RdbStr::Raw(_) => {
@@ -885,7 +952,8 @@ pub fn inspect_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<ValueSumm
         ListZiplist | ZsetZiplist | HashZiplist => {
             let (_, s) = b.str(body)?;
             if let RdbStr::Raw(blob) = s {
-                let h = encoding::ziplist::header(blob).map_err(|e| blob_error_at(&b, body, &s, e))?;
+                let h =
+                    encoding::ziplist::header(blob).map_err(|e| blob_error_at(&b, body, &s, e))?;
                 let n = u64::from(h.zllen);
                 let per = if kind == ListZiplist { 1 } else { 2 };
                 return Ok(ValueSummary {
@@ -899,7 +967,8 @@ pub fn inspect_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<ValueSumm
         HashListpack | ZsetListpack | SetListpack => {
             let (_, s) = b.str(body)?;
             if let RdbStr::Raw(blob) = s {
-                let h = encoding::listpack::header(blob).map_err(|e| blob_error_at(&b, body, &s, e))?;
+                let h =
+                    encoding::listpack::header(blob).map_err(|e| blob_error_at(&b, body, &s, e))?;
                 let n = u64::from(h.num_elements);
                 let per = if kind == SetListpack { 1 } else { 2 };
                 return Ok(ValueSummary {

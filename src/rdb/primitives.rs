@@ -66,7 +66,10 @@ pub fn len_or_enc(i: &[u8]) -> PResult<'_, LenOrEnc> {
         0 => Ok((rest, LenOrEnc::Len(u64::from(b & 0x3f)))),
         1 => {
             let (rest, b2) = le_u8(rest)?;
-            Ok((rest, LenOrEnc::Len((u64::from(b & 0x3f) << 8) | u64::from(b2))))
+            Ok((
+                rest,
+                LenOrEnc::Len((u64::from(b & 0x3f) << 8) | u64::from(b2)),
+            ))
         }
         3 => Ok((rest, LenOrEnc::Encoded(b & 0x3f))),
         _ => match b {
@@ -292,7 +295,10 @@ mod tests {
     #[test]
     fn strings_int_and_raw() {
         assert_eq!(rdb_str(&[0xc0, 0xff]), Ok((&[][..], RdbStr::Int(-1))));
-        assert_eq!(rdb_str(&[0xc1, 0x00, 0x80]), Ok((&[][..], RdbStr::Int(-32768))));
+        assert_eq!(
+            rdb_str(&[0xc1, 0x00, 0x80]),
+            Ok((&[][..], RdbStr::Int(-32768)))
+        );
         assert_eq!(
             rdb_str(&[0xc2, 0xd6, 0x10, 0xcb, 0x61]),
             Ok((&[][..], RdbStr::Int(1640698070)))

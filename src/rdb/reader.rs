@@ -299,10 +299,7 @@ impl<R: Read> RdbReader<R> {
     }
 
     fn io_error(&self, e: io::Error) -> RdbError {
-        RdbError::new(
-            self.base + self.end as u64,
-            RdbErrorKind::Io(e.to_string()),
-        )
+        RdbError::new(self.base + self.end as u64, RdbErrorKind::Io(e.to_string()))
     }
 
     fn crc_to(&mut self, pos: usize) {
@@ -461,7 +458,10 @@ impl<R: Read> RdbReader<R> {
             let op = self.buf[self.start];
             let is_prefix = matches!(
                 op,
-                RDB_OPCODE_EXPIRETIME_MS | RDB_OPCODE_EXPIRETIME | RDB_OPCODE_IDLE | RDB_OPCODE_FREQ
+                RDB_OPCODE_EXPIRETIME_MS
+                    | RDB_OPCODE_EXPIRETIME
+                    | RDB_OPCODE_IDLE
+                    | RDB_OPCODE_FREQ
             ) || (self.dialect.family == Family::Redis
                 && matches!(op, RDB_OPCODE_KEY_META | RE_OPCODE_RAM_LRU));
             if is_prefix {

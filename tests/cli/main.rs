@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per subcommand, shared
 //! helpers here.
 
+#![allow(clippy::print_stderr, clippy::print_stdout)]
 mod check;
 mod docs;
 mod fixtures;
@@ -42,7 +43,10 @@ pub fn shared_rdbs(dir: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("readable fixture dir").flatten() {
+        for e in std::fs::read_dir(&d)
+            .expect("readable fixture dir")
+            .flatten()
+        {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);

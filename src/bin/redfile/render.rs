@@ -7,10 +7,10 @@ use comfy_table::{presets, ContentArrangement, Table};
 pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        t.load_preset(presets::UTF8_FULL_CONDENSED)
+        t.load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
     } else {
-        t.load_preset(presets::ASCII_MARKDOWN)
+        t.load_style(presets::ASCII_MARKDOWN)
             .set_content_arrangement(ContentArrangement::Disabled);
     }
     t.set_header(header.iter().copied());

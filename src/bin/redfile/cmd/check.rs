@@ -69,7 +69,7 @@ pub enum FileOutcome {
 
 /// Checks one file. Errors are only those that stop the tool from reading
 /// at all (missing file, permission).
-pub fn check_file(path: &PathBuf, opts: CheckOptions) -> anyhow::Result<FileOutcome> {
+pub fn check_file(path: &std::path::Path, opts: CheckOptions) -> anyhow::Result<FileOutcome> {
     let input =
         redfile::input::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let ropts = ReaderOptions {
@@ -87,7 +87,11 @@ pub fn check_file(path: &PathBuf, opts: CheckOptions) -> anyhow::Result<FileOutc
 /// Runs the subcommand.
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     let opts = CheckOptions {
-        depth: if args.deep { Depth::Deep } else { Depth::Header },
+        depth: if args.deep {
+            Depth::Deep
+        } else {
+            Depth::Header
+        },
         now_ms: args
             .now
             .map_or_else(super::wall_clock_ms, |s| s.saturating_mul(1000)),
@@ -159,7 +163,10 @@ fn print_text(out: &mut impl Write, name: &str, outcome: &FileOutcome) -> anyhow
     let producer = r
         .aux_value("redis-ver")
         .map(|v| format!(", redis-ver {v}"))
-        .or_else(|| r.aux_value("valkey-ver").map(|v| format!(", valkey-ver {v}")))
+        .or_else(|| {
+            r.aux_value("valkey-ver")
+                .map(|v| format!(", valkey-ver {v}"))
+        })
         .unwrap_or_default();
     writeln!(
         out,
@@ -177,7 +184,11 @@ fn print_text(out: &mut impl Write, name: &str, outcome: &FileOutcome) -> anyhow
         out,
         "  keys      {} ({}), {} with expiry, {} already expired, {} with field TTLs",
         r.keys_read,
-        if dbs.is_empty() { "no databases".to_string() } else { dbs.join(" ") },
+        if dbs.is_empty() {
+            "no databases".to_string()
+        } else {
+            dbs.join(" ")
+        },
         r.expires,
         r.already_expired,
         r.subexpires
@@ -219,7 +230,11 @@ fn print_text(out: &mut impl Write, name: &str, outcome: &FileOutcome) -> anyhow
         )?;
     }
     if r.findings_suppressed > 0 {
-        writeln!(out, "  ...       {} more findings not shown", r.findings_suppressed)?;
+        writeln!(
+            out,
+            "  ...       {} more findings not shown",
+            r.findings_suppressed
+        )?;
     }
     let errors = r.errors();
     let warnings = r

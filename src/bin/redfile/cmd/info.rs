@@ -109,8 +109,14 @@ fn print_tables(out: &mut impl Write, name: &str, r: &RdbReport) -> anyhow::Resu
     t.add_row(vec!["checksum".to_string(), checksum]);
     t.add_row(vec!["keys".to_string(), r.keys_read.to_string()]);
     t.add_row(vec!["keys with expiry".to_string(), r.expires.to_string()]);
-    t.add_row(vec!["already expired".to_string(), r.already_expired.to_string()]);
-    t.add_row(vec!["hashes with field TTLs".to_string(), r.subexpires.to_string()]);
+    t.add_row(vec![
+        "already expired".to_string(),
+        r.already_expired.to_string(),
+    ]);
+    t.add_row(vec![
+        "hashes with field TTLs".to_string(),
+        r.subexpires.to_string(),
+    ]);
     t.add_row(vec!["functions".to_string(), r.functions.len().to_string()]);
     t.add_row(vec![
         "module aux records".to_string(),
@@ -196,7 +202,11 @@ fn print_tables(out: &mut impl Write, name: &str, r: &RdbReport) -> anyhow::Resu
             t.add_row(vec![
                 n.clone(),
                 r.module_types.get(n).copied().unwrap_or(0).to_string(),
-                r.module_aux.iter().filter(|a| &a.module == n).count().to_string(),
+                r.module_aux
+                    .iter()
+                    .filter(|a| &a.module == n)
+                    .count()
+                    .to_string(),
             ]);
         }
         writeln!(out, "\n{t}")?;
