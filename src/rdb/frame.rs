@@ -59,8 +59,9 @@ fn counted<'a>(
     lim: FrameLimits,
     item: impl Fn(&'a [u8]) -> PResult<'a, ()>,
 ) -> PResult<'a, u64> {
+    let at = i;
     let (mut i, n) = len(i)?;
-    check_count(i, n, min_size, what, lim)?;
+    check_count(at, n, min_size, what, lim)?;
     for _ in 0..n {
         i = item(i)?.0;
     }
@@ -146,7 +147,7 @@ fn skip_stream(v: StreamVersion, i: &[u8], lim: FrameLimits) -> PResult<'_, ()> 
         }
     }
     let (rest, groups) = len(i)?;
-    check_count(rest, groups, 5, "consumer group count", lim)?;
+    check_count(i, groups, 5, "consumer group count", lim)?;
     i = rest;
     for _ in 0..groups {
         i = str_(i)?.0;
@@ -156,7 +157,7 @@ fn skip_stream(v: StreamVersion, i: &[u8], lim: FrameLimits) -> PResult<'_, ()> 
         }
         i = counted(i, 25, "group PEL size", lim, |i| len_(skip(i, 24)?.0))?.0;
         let (rest, consumers) = len(i)?;
-        check_count(rest, consumers, 10, "consumer count", lim)?;
+        check_count(i, consumers, 10, "consumer count", lim)?;
         i = rest;
         for _ in 0..consumers {
             i = str_(i)?.0;
@@ -195,8 +196,9 @@ pub(crate) mod array_tag {
 }
 
 fn skip_array(i: &[u8], lim: FrameLimits) -> PResult<'_, ()> {
+    let at = i;
     let (i, count) = len(i)?;
-    check_count(i, count, 3, "array element count", lim)?;
+    check_count(at, count, 3, "array element count", lim)?;
     let (mut i, flag) = len(i)?;
     if flag == 1 {
         i = len_(i)?.0;

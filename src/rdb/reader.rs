@@ -220,8 +220,13 @@ impl<R: Read> RdbReader<R> {
     pub fn with_prefix(src: R, already: Vec<u8>, opts: ReaderOptions) -> Result<Self, RdbError> {
         let mut buf = already;
         let end = buf.len();
-        if buf.len() < INITIAL_BUFFER {
-            buf.resize(INITIAL_BUFFER, 0);
+        // A small file needs no megabyte of buffer; the buffer grows anyway
+        // when a record needs more.
+        let initial = opts
+            .size_hint
+            .map_or(INITIAL_BUFFER, |s| (s as usize).clamp(4096, INITIAL_BUFFER));
+        if buf.len() < initial {
+            buf.resize(initial, 0);
         }
         let placeholder = RdbHeader {
             family: Family::Redis,
@@ -320,7 +325,7 @@ impl<R: Read> RdbReader<R> {
             self.start = 0;
         }
         if self.end == self.buf.len() {
-            let new_len = (self.buf.len() * 2).max(INITIAL_BUFFER);
+            let new_len = (self.buf.len() * 2).max(4096);
             self.buf.resize(new_len, 0);
         }
         loop {

@@ -1,0 +1,81 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[redfile] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'redfile'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'redfile'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Verify files: structure, checksums and (with --deep) every encoding'
+            cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+            cand completions 'Print shell completions'
+            cand man 'Print or write man pages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'redfile;check'= {
+            cand --now '"Now" for counting already expired keys, as Unix seconds (default: the current time)'
+            cand --max-findings 'Keep at most this many findings per file (the rest are counted)'
+            cand --deep 'Also validate every internal encoding entry by entry'
+            cand --json 'Print a JSON document instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;info'= {
+            cand --now '"Now" for counting already expired keys, as Unix seconds (default: the current time)'
+            cand --json 'Print JSON instead of tables'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;man'= {
+            cand --out-dir 'Write `redfile.1` and `redfile-<subcommand>.1` files here'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;help'= {
+            cand check 'Verify files: structure, checksums and (with --deep) every encoding'
+            cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+            cand completions 'Print shell completions'
+            cand man 'Print or write man pages'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'redfile;help;check'= {
+        }
+        &'redfile;help;info'= {
+        }
+        &'redfile;help;completions'= {
+        }
+        &'redfile;help;man'= {
+        }
+        &'redfile;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,53 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_redfile_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_redfile_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_redfile_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_redfile_using_subcommand
+    set -l cmd (__fish_redfile_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c redfile -n "__fish_redfile_needs_command" -s h -l help -d 'Print help'
+complete -c redfile -n "__fish_redfile_needs_command" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "check" -d 'Verify files: structure, checksums and (with --deep) every encoding'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "man" -d 'Print or write man pages'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c redfile -n "__fish_redfile_using_subcommand check" -l now -d '"Now" for counting already expired keys, as Unix seconds (default: the current time)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand check" -l max-findings -d 'Keep at most this many findings per file (the rest are counted)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand check" -l deep -d 'Also validate every internal encoding entry by entry'
+complete -c redfile -n "__fish_redfile_using_subcommand check" -l json -d 'Print a JSON document instead of text'
+complete -c redfile -n "__fish_redfile_using_subcommand check" -s h -l help -d 'Print help'
+complete -c redfile -n "__fish_redfile_using_subcommand check" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand info" -l now -d '"Now" for counting already expired keys, as Unix seconds (default: the current time)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand info" -l json -d 'Print JSON instead of tables'
+complete -c redfile -n "__fish_redfile_using_subcommand info" -s h -l help -d 'Print help'
+complete -c redfile -n "__fish_redfile_using_subcommand info" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c redfile -n "__fish_redfile_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand man" -l out-dir -d 'Write `redfile.1` and `redfile-<subcommand>.1` files here' -r -F
+complete -c redfile -n "__fish_redfile_using_subcommand man" -s h -l help -d 'Print help'
+complete -c redfile -n "__fish_redfile_using_subcommand man" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check info completions man help" -f -a "check" -d 'Verify files: structure, checksums and (with --deep) every encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check info completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check info completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check info completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check info completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
