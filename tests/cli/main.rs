@@ -7,6 +7,7 @@ mod docs;
 mod fixtures;
 mod info;
 mod mutate;
+mod redis;
 
 use std::path::{Path, PathBuf};
 
