@@ -6,6 +6,7 @@ mod check;
 mod docs;
 mod fixtures;
 mod info;
+mod interop;
 mod mutate;
 mod redis;
 
