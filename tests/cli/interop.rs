@@ -213,6 +213,8 @@ fn populate(c: &mut Client) {
     // An empty stream with a group.
     c.run("XGROUP CREATE stream:empty g0 $ MKSTREAM");
 
+    populate_edges(c);
+
     // Other databases.
     c.run("SELECT 1");
     c.run("SET db1:str one");
@@ -227,6 +229,85 @@ fn populate(c: &mut Client) {
     c.run("SELECT 0");
 
     c.cmd(&[&"FUNCTION", &"LOAD", &FUNCTION_CODE]);
+}
+
+/// Boundary values of the integer and string encodings (RDB INT8/16/32,
+/// listpack 7/13/16/24/32/64-bit ints and 6/12/32-bit string lengths,
+/// intset 16/32/64), keys that are stored INT or LZF encoded, and stream
+/// ids whose deltas overflow.
+fn populate_edges(c: &mut Client) {
+    const INTS: [&str; 24] = [
+        "0",
+        "127",
+        "128",
+        "-1",
+        "-128",
+        "-129",
+        "4095",
+        "-4096",
+        "4096",
+        "32767",
+        "-32768",
+        "32768",
+        "8388607",
+        "-8388608",
+        "8388608",
+        "2147483647",
+        "-2147483648",
+        "2147483648",
+        "-9223372036854775808",
+        "9223372036854775807",
+        "18446744073709551615",
+        "007",
+        "-0",
+        "1.5",
+    ];
+    for (i, v) in INTS.iter().enumerate() {
+        c.run(&format!("SET int:{i} {v}"));
+    }
+    // Integer-like and compressible key names.
+    c.run("SET 12345 int-key");
+    c.run("SET -7 negative-int-key");
+    c.cmd(&[&"SET", &"k".repeat(300), &"lzf-key"]);
+
+    let strs = [63, 64, 4095, 4096, 5000].map(|n| "s".repeat(n).into_bytes());
+    let items = INTS.iter().map(|v| v.as_bytes().to_vec()).chain(strs);
+    c.cmd_list(&bulk_args(&["RPUSH", "list:lpenc"], items));
+    let fields = INTS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, v)| [v.as_bytes().to_vec(), format!("{i}").into_bytes()]);
+    c.cmd_list(&bulk_args(&["HSET", "hash:ints"], fields));
+    let ints = (0..600).map(|i| (i * 1000 - 300_000).to_string().into_bytes());
+    c.cmd_list(&bulk_args(&["SADD", "set:large-ints"], ints));
+    let fields = (0..200).flat_map(|i| [i.to_string().into_bytes(), (-i).to_string().into_bytes()]);
+    c.cmd_list(&bulk_args(&["HSET", "hash:large-ints"], fields));
+
+    c.run("SADD intset:16 1 -2 32767 -32768");
+    c.run("SADD intset:32 1 70000 -2147483648");
+    c.run("SADD intset:64 1 2147483648 -9223372036854775808 9223372036854775807");
+
+    c.run(
+        "ZADD zset:scores 1.7976931348623157e308 max 5e-324 denorm \
+         0.30000000000000004 fraction -123456789012345 bigint 0 zero 7 7",
+    );
+    let zitems = (0..200).flat_map(|i| {
+        [
+            format!("{}", f64::from(i) / 3.0).into_bytes(),
+            i.to_string().into_bytes(),
+        ]
+    });
+    c.cmd_list(&bulk_args(&["ZADD", "zset:int-members"], zitems));
+
+    // Ids whose ms delta from the node's master id does not fit in i64.
+    c.run("XADD stream:maxid 0-1 a 1");
+    c.run("XADD stream:maxid 5-0 a -1 b 2");
+    c.run("XADD stream:maxid 18446744073709551615-0 a 18446744073709551615");
+    // Trimming drops whole nodes and flags entries in the first kept one.
+    for i in 1..=10 {
+        c.run(&format!("XADD stream:trimmed {i}-{i} f {i}"));
+    }
+    c.run("XTRIM stream:trimmed MAXLEN = 3");
 }
 
 /// Every key of the dump, decoded deep.
@@ -536,7 +617,11 @@ fn compare_value(c: &mut Client, key: &[u8], value: &Value) {
         }
         Value::SortedSet(v) => {
             let mut ours = v.clone();
-            ours.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+            ours.sort_by(|a, b| {
+                a.1.partial_cmp(&b.1)
+                    .expect("no NaN")
+                    .then_with(|| a.0.cmp(&b.0))
+            });
             let flat = c
                 .cmd(&[&"ZRANGE", &key, &"0", &"-1", &"WITHSCORES"])
                 .byte_list();
