@@ -966,3 +966,80 @@ fn a_redis_dump_reads_back_as_the_server_holds_it() {
     assert_eq!(file["already_expired"], 0);
     drop(server);
 }
+
+/// Every key's idle time and LFU counter as stored, by key name.
+fn eviction_hints(path: &Path) -> BTreeMap<Vec<u8>, (Option<u64>, Option<u8>)> {
+    let input = redfile::input::open(path).expect("open dump");
+    let mut reader = RdbReader::with_options(input.reader, ReaderOptions::default()).expect("RDB");
+    let mut out = BTreeMap::new();
+    while let Some(loc) = reader.next_record().expect("record") {
+        if let Record::Key(k) = loc.record {
+            let key = k.key.to_bytes().expect("key").into_owned();
+            out.insert(key, (k.idle, k.freq));
+        }
+    }
+    out
+}
+
+/// With an LFU policy Redis stores each key's access counter (FREQ), with
+/// an LRU policy its idle time (IDLE); both attach to the right key.
+#[test]
+fn lfu_and_lru_hints_read_back() {
+    // lfu-decay-time 0: counters do not decay, so they compare exactly.
+    let Some(lfu) = RedisServer::start(&[
+        "--maxmemory-policy",
+        "allkeys-lfu",
+        "--lfu-decay-time",
+        "0",
+        "--lfu-log-factor",
+        "0",
+    ]) else {
+        return;
+    };
+    let mut c = lfu.client();
+    c.run("SET cold v");
+    c.run("RPUSH warm a b");
+    for _ in 0..20 {
+        c.run("LRANGE warm 0 -1");
+    }
+    c.run("SET ttl v PX 86400000");
+    c.run("SAVE");
+    let hints = eviction_hints(&lfu.rdb_path());
+    assert_eq!(hints.len(), 3);
+    for (key, (idle, freq)) in &hints {
+        let want = c.cmd(&[&"OBJECT", &"FREQ", key]).int();
+        assert_eq!(freq.map(i64::from), Some(want), "{}: freq", show(key));
+        assert_eq!(*idle, None, "{}: no idle under LFU", show(key));
+    }
+    // lfu-log-factor 0 counts every access: 5 at creation, +1 per access.
+    assert!(hints[b"warm".as_slice()].1 > hints[b"cold".as_slice()].1);
+    redfile()
+        .args(["check", "--deep"])
+        .arg(lfu.rdb_path())
+        .assert()
+        .success();
+    drop(lfu);
+
+    let Some(lru) = RedisServer::start(&["--maxmemory-policy", "allkeys-lru"]) else {
+        return;
+    };
+    let mut c = lru.client();
+    c.run("SET a 1");
+    c.run("HSET h f v");
+    c.run("SAVE");
+    let hints = eviction_hints(&lru.rdb_path());
+    assert_eq!(hints.len(), 2);
+    for (key, (idle, freq)) in &hints {
+        // Idle time only grows: what was saved is at most what is reported
+        // now (OBJECT IDLETIME does not touch the key).
+        let now = c.cmd(&[&"OBJECT", &"IDLETIME", key]).int();
+        let idle = idle.unwrap_or_else(|| panic!("{}: no idle under LRU", show(key)));
+        assert!(idle as i64 <= now, "{}: idle {idle} > {now}", show(key));
+        assert_eq!(*freq, None, "{}: no freq under LRU", show(key));
+    }
+    redfile()
+        .args(["check", "--deep"])
+        .arg(lru.rdb_path())
+        .assert()
+        .success();
+}
