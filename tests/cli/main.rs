@@ -6,7 +6,9 @@ mod check;
 mod docs;
 mod fixtures;
 mod info;
+mod interop;
 mod mutate;
+mod redis;
 
 use std::path::{Path, PathBuf};
 
