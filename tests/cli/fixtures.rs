@@ -2771,3 +2771,39 @@ fn dump_every_fixture() {
         }
     }
 }
+
+/// A copy of `encodings.rdb` cut inside `hash_zipped` (the record at 498):
+/// the ten keys before it are read and the error names that record.
+#[test]
+fn truncated_encodings_copy_stops_at_the_cut_record() {
+    let Some(p) = shared_fixture("redis-assets/encodings.rdb") else {
+        return;
+    };
+    let bytes = std::fs::read(p).expect("fixture");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cut = dir.path().join("cut.rdb");
+    std::fs::write(&cut, &bytes[..520]).expect("write copy");
+    let out = redfile().args(["check"]).arg(&cut).assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("keys      10 (db0=10)"), "{text}");
+    assert!(
+        text.contains("read      498 bytes (stopped early)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error     offset 498: [corrupt-record] a length inside the record of 46 bytes exceeds the 22 bytes left in the input"),
+        "{text}"
+    );
+    // Without a known size (standard input) the same cut is a truncation
+    // at the end of the input, naming the key being read.
+    let out = redfile()
+        .args(["check", "-"])
+        .write_stdin(bytes[..520].to_vec())
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("error     offset 520: [truncated] unexpected end of file while reading the value of key \"hash_zipped\" (hash-ziplist) that starts at offset 498"),
+        "{text}"
+    );
+}
