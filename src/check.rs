@@ -351,8 +351,22 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
         max: opts.max_findings,
     };
     if let Some(note) = h.version_note() {
+        // A version newer than any known is read best-effort and only
+        // warned about (spec rdb-dialects §4.4, valkey-check-rdb's "looks
+        // OK, but loading requires rdb-version-check relaxed"); a version
+        // outside its family's range (REDIS >= 80, VALKEY < 80) is an error.
+        let future = match h.family {
+            crate::rdb::Family::Redis => {
+                h.version > crate::rdb::consts::RDB_VERSION_REDIS_MAX && h.version < 80
+            }
+            crate::rdb::Family::Valkey => h.version > 81,
+        };
         c.push(Finding {
-            severity: Severity::Error,
+            severity: if future {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
             offset: 9,
             code: "unsupported-version",
             message: note,

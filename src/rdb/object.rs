@@ -507,6 +507,11 @@ fn check_tuples(
     tuple: usize,
     depth: Depth,
 ) -> R<()> {
+    // A list (tuple 0) may hold the same element many times: only sets,
+    // hashes and zsets have unique first elements.
+    if tuple == 0 {
+        return Ok(());
+    }
     encoding::check_tuples(kind, els.iter().copied().map(Ok), tuple, depth)
         .map(|_| ())
         .map_err(|err| blob_error_at(b, at, s, err))
@@ -537,7 +542,7 @@ fn ziplist_elements(
     blob: &[u8],
     depth: Depth,
 ) -> R<Vec<Vec<u8>>> {
-    Ok(ziplist_entries(b, at, s, blob, depth, 1)?
+    Ok(ziplist_entries(b, at, s, blob, depth, 0)?
         .into_iter()
         .map(BlobEntry::to_vec)
         .collect())
@@ -550,7 +555,7 @@ fn listpack_elements(
     blob: &[u8],
     depth: Depth,
 ) -> R<Vec<Vec<u8>>> {
-    Ok(listpack_entries(b, at, s, blob, depth, 1)?
+    Ok(listpack_entries(b, at, s, blob, depth, 0)?
         .into_iter()
         .map(BlobEntry::to_vec)
         .collect())
