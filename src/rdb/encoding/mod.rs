@@ -211,7 +211,10 @@ impl fmt::Display for BlobProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BlobProblem::TooShort { need, have } => {
-                write!(f, "blob of {have} bytes is shorter than its {need}-byte header")
+                write!(
+                    f,
+                    "blob of {have} bytes is shorter than its {need}-byte header"
+                )
             }
             BlobProblem::SizeMismatch { header, actual } => {
                 write!(f, "header says {header} bytes but the blob has {actual}")
