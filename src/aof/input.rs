@@ -43,12 +43,6 @@ impl<R: Read> Input<R> {
         &self.buf[self.pos..]
     }
 
-    /// True once the reader reported end of file (more bytes may still be
-    /// buffered).
-    pub fn reader_done(&self) -> bool {
-        self.eof
-    }
-
     pub fn consume(&mut self, n: usize) {
         self.pos = (self.pos + n).min(self.buf.len());
     }

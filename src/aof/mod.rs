@@ -24,14 +24,21 @@
 //! | read or write a manifest | [`Manifest::parse`], [`Manifest::to_bytes`] |
 //! | decide what a path holds | [`resolve_layout`] |
 
+pub mod check;
 pub mod command;
 pub mod error;
 mod input;
 pub mod manifest;
+pub mod message;
 pub mod resp;
 pub mod scan;
 pub mod writer;
 
+pub use check::{
+    check_resp, AofCheckReport, AofDamage, CheckOptions, MalformedCause, Salvage, TailCause,
+    TimestampStop,
+};
 pub use command::Command;
 pub use error::{AofError, AofErrorKind};
+pub use message::CheckAofMessage;
 pub use scan::{AofScanner, ScanItem};
