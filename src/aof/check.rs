@@ -576,11 +576,11 @@ impl<R: Read> Walker<'_, R> {
             End::Eof if multi == 0 => (AofDamage::None, None),
             End::Eof => {
                 let size = self.input.offset();
-                let salvage = Salvage {
-                    dropped: vec![pos..size],
+                let mut salvage = Salvage {
                     commands_dropped: pending,
                     ..Salvage::default()
                 };
+                push_range(&mut salvage.dropped, pos..size);
                 (
                     AofDamage::TruncatedTail {
                         cause: TailCause::UnterminatedMulti,
@@ -814,6 +814,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::print_stdout)]
     fn rdb_preamble_fixture_tail() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../shared/fixtures/redis-assets/rdb-preamble.aof");

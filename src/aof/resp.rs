@@ -333,10 +333,7 @@ pub(crate) fn header_prefix_valid(chunk: &[u8], prefix: u8) -> bool {
         i += 1;
     }
     i += rest[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-    match &rest[i..] {
-        [] | [b'\r'] => true,
-        _ => false,
-    }
+    matches!(&rest[i..], [] | [b'\r'])
 }
 
 /// A header line `<prefix><number>\r\n`, returning the number.

@@ -274,7 +274,10 @@ mod tests {
     use super::*;
     use crate::aof::writer::encode_command;
 
-    fn collect(data: &[u8], start: u64) -> (Vec<(u64, Vec<Vec<u8>>, u64, bool)>, Option<AofError>) {
+    /// `(offset, args, db, queued)` of each command.
+    type Seen = Vec<(u64, Vec<Vec<u8>>, u64, bool)>;
+
+    fn collect(data: &[u8], start: u64) -> (Seen, Option<AofError>) {
         let mut s = AofScanner::new(data, start);
         let mut out = Vec::new();
         loop {
