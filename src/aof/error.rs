@@ -104,3 +104,10 @@ pub enum AofErrorKind {
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
+
+impl From<ManifestError> for AofError {
+    /// Manifest errors locate themselves by line, not by offset.
+    fn from(e: ManifestError) -> Self {
+        AofError::new(0, AofErrorKind::Manifest(e))
+    }
+}

@@ -28,6 +28,7 @@ pub mod check;
 pub mod command;
 pub mod error;
 mod input;
+pub mod layout;
 pub mod manifest;
 pub mod message;
 pub mod resp;
@@ -40,5 +41,10 @@ pub use check::{
 };
 pub use command::Command;
 pub use error::{AofError, AofErrorKind};
+pub use layout::{
+    open_manifest, resolve_layout, sniff_file, AofLayout, AofPart, FileContent, MultiPartAof,
+    RdbMagic,
+};
+pub use manifest::{AofFileType, Manifest, ManifestEntry, ManifestError, ManifestErrorKind};
 pub use message::CheckAofMessage;
 pub use scan::{AofScanner, ScanItem};
