@@ -27,6 +27,7 @@
 pub mod check;
 pub mod command;
 pub mod error;
+pub mod fix;
 mod input;
 pub mod layout;
 pub mod manifest;
@@ -41,6 +42,9 @@ pub use check::{
 };
 pub use command::Command;
 pub use error::{AofError, AofErrorKind};
+pub use fix::{
+    apply_fix, apply_fix_in, plan_fix, FixOptions, FixOutcome, FixPlan, FixStrategy, RefuseReason,
+};
 pub use layout::{
     open_manifest, resolve_layout, sniff_file, AofLayout, AofPart, FileContent, MultiPartAof,
     RdbMagic,
