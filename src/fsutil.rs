@@ -184,6 +184,8 @@ pub fn rewrite_keeping(
 }
 
 #[cfg(test)]
+// Lists of byte ranges, not ranges meant to be collected.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 

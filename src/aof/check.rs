@@ -737,6 +737,8 @@ impl<R: Read> Walker<'_, R> {
 }
 
 #[cfg(test)]
+// Lists of byte ranges, not ranges meant to be collected.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
     use crate::aof::writer::encode_command;

@@ -225,7 +225,7 @@ pub fn apply_fix(
         }
         FixPlan::Truncate {
             file_size, offset, ..
-        } => (vec![0..*offset], *file_size),
+        } => (std::iter::once(0..*offset).collect(), *file_size),
         FixPlan::Salvage {
             file_size, keep, ..
         } => (keep.clone(), *file_size),
@@ -266,6 +266,8 @@ pub fn apply_fix_in(
 }
 
 #[cfg(test)]
+// Lists of byte ranges, not ranges meant to be collected.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
     use crate::aof::check::{check_resp, CheckOptions};
