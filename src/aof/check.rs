@@ -39,8 +39,9 @@ pub struct CheckOptions {
     /// `--truncate-to-timestamp T`. As in redis-check-aof, where 0 means
     /// "not given", `Some(0)` behaves like `None`.
     pub truncate_to_timestamp: Option<i64>,
-    /// The file's total size if known: a length running past it is then
-    /// recognised without reading (and buffering) the rest of the file.
+    /// The file's total size if known (it must be accurate): a length
+    /// running past it is then recognised without reading (and buffering)
+    /// the rest of the file, and damage hidden behind it can be salvaged.
     pub file_size: Option<u64>,
     /// Largest payload held in memory; longer ones are streamed, and
     /// damage hidden inside them cannot be salvaged.
@@ -189,8 +190,11 @@ pub struct Salvage {
 }
 
 /// Checks the RESP part of one file, starting at absolute `start_offset`
-/// (the byte after an RDB preamble, or 0). Only I/O errors are errors;
-/// damage is reported.
+/// (the byte after an RDB preamble, or 0; `reader` must be positioned
+/// there). Only I/O errors are errors; damage is reported. For a manifest,
+/// check the parts in [`MultiPartAof::parts`](super::layout::MultiPartAof)
+/// order, chaining `start_line`, and stop at the first invalid one as
+/// redis-check-aof does.
 pub fn check_resp<R: Read>(
     reader: R,
     start_offset: u64,

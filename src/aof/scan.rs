@@ -59,7 +59,8 @@ pub struct AofScanner<R> {
 
 impl<R: Read> AofScanner<R> {
     /// Scans `reader`, whose first byte is at absolute offset `start_offset`
-    /// (non-zero when the caller already consumed an RDB preamble).
+    /// (non-zero when the caller already consumed an RDB preamble: position
+    /// the reader right after it).
     pub fn new(reader: R, start_offset: u64) -> Self {
         AofScanner {
             input: Input::new(reader, start_offset),
@@ -225,9 +226,12 @@ impl<R: Read> AofScanner<R> {
                     },
                 ));
             }
+            // Growing geometrically keeps re-parsing a record with many
+            // arguments at O(log size) passes instead of one per chunk.
+            let grow = needed.max(usize::try_from(have).unwrap_or(usize::MAX));
             let added = self
                 .input
-                .fill(start, needed)
+                .fill(start, grow)
                 .map_err(|e| AofError::io(self.input.offset(), e))?;
             if added == 0 {
                 let data = self.input.data();
@@ -419,6 +423,25 @@ mod tests {
         assert!(matches!(s.next_item(), Ok(None)));
         assert_eq!(s.resync().ok().flatten(), Some(good));
         assert!(matches!(s.next_item(), Ok(Some(ScanItem { offset, .. })) if offset == good));
+        assert!(matches!(s.next_item(), Ok(None)));
+    }
+
+    #[test]
+    fn record_larger_than_a_read_chunk() {
+        let args: Vec<String> = (0..100_000).map(|i| i.to_string()).collect();
+        let f = encode_command(&args);
+        let mut s = AofScanner::new(f.as_slice(), 0);
+        match s.next_item() {
+            Ok(Some(ScanItem {
+                item: RespItem::Command(c),
+                len,
+                ..
+            })) => {
+                assert_eq!(c.args.len(), 100_000);
+                assert_eq!(len, f.len() as u64);
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(s.next_item(), Ok(None)));
     }
 
