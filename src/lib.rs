@@ -1,8 +1,10 @@
 //! redfile: check, repair, inspect and convert Redis and Valkey persistence
 //! files offline.
 
+pub mod aof;
 pub mod check;
 pub mod codec;
+pub mod fsutil;
 pub mod input;
 pub mod model;
 pub mod rdb;
