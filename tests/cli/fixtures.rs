@@ -2712,65 +2712,6 @@ fn show(v: &Value) -> String {
     }
 }
 
-#[test]
-#[ignore = "exploration aid: prints every fixture"]
-fn dump_every_fixture() {
-    let mut files = super::shared_rdbs("");
-    if let Some(p) = shared_fixture("redis-assets/rdb-preamble.aof") {
-        files.push(p);
-    }
-    for p in files {
-        println!("== {}", p.display());
-        let bytes = std::fs::read(&p).expect("read");
-        let opts = ReaderOptions {
-            size_hint: Some(bytes.len() as u64),
-        };
-        let mut r = match RdbReader::with_options(&bytes[..], opts) {
-            Ok(r) => r,
-            Err(e) => {
-                println!("   header error {e}");
-                continue;
-            }
-        };
-        loop {
-            match r.next_record() {
-                Ok(None) => break,
-                Err(e) => {
-                    println!("   ERR @{} {}", e.offset, e.kind);
-                    break;
-                }
-                Ok(Some(l)) => match l.record {
-                    Record::Key(k) => {
-                        let v = decode_value(k.kind, k.body, Depth::Deep);
-                        let mut t = match &v {
-                            Ok(v) => show(v),
-                            Err(e) => format!("ERROR {e:?}"),
-                        };
-                        t.truncate(600);
-                        println!(
-                            "   @{} key db{} {:?} {:?} exp={:?} idle={:?} freq={:?} {t}",
-                            l.offset,
-                            k.db,
-                            s(&k.key.to_bytes().unwrap_or_default())
-                                .chars()
-                                .take(60)
-                                .collect::<String>(),
-                            k.kind,
-                            k.expire,
-                            k.idle,
-                            k.freq
-                        );
-                    }
-                    other => {
-                        let mut t = format!("{other:?}");
-                        t.truncate(300);
-                        println!("   @{} {t}", l.offset);
-                    }
-                },
-            }
-        }
-    }
-}
 
 /// A copy of `encodings.rdb` cut inside `hash_zipped` (the record at 498):
 /// the ten keys before it are read and the error names that record.
