@@ -65,6 +65,23 @@ pub struct CheckOptions {
     pub max_findings: usize,
 }
 
+/// At [`Depth::Header`], values larger than this are verified piece by piece
+/// instead of being held, so that `check` runs in flat memory.
+pub const HEADER_CHECK_MAX_HELD_VALUE: usize = 8 << 20;
+
+impl CheckOptions {
+    /// Reader options suited to this check.
+    pub fn reader_options(&self, size_hint: Option<u64>) -> crate::rdb::ReaderOptions {
+        crate::rdb::ReaderOptions {
+            size_hint,
+            max_held_value: match self.depth {
+                Depth::Header => Some(HEADER_CHECK_MAX_HELD_VALUE),
+                Depth::Deep => None,
+            },
+        }
+    }
+}
+
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
@@ -300,6 +317,73 @@ fn finding_for(e: &RdbError) -> Finding {
     }
 }
 
+/// Type bytes are below this; per-kind tallies are kept in an array
+/// indexed by type byte, which is much cheaper per key than a map.
+const KIND_SLOTS: usize = 32;
+
+/// Per-database counters while walking; turned into [`DbStats`] at the end.
+#[derive(Default)]
+struct DbAccum {
+    keys: u64,
+    expires: u64,
+    already_expired: u64,
+    subexpires: u64,
+    key_bytes: u64,
+    value_bytes: u64,
+    resize_hint: Option<(u64, u64)>,
+    kinds: [(Option<crate::rdb::ObjectKind>, Tally); KIND_SLOTS],
+}
+
+#[derive(Default)]
+struct Accum {
+    dbs: Vec<(u64, DbAccum)>,
+    last: usize,
+}
+
+impl Accum {
+    /// The accumulator of `db`; keys come in runs of one db, so the last
+    /// one used is checked first.
+    fn db(&mut self, db: u64) -> &mut DbAccum {
+        if self.dbs.get(self.last).is_none_or(|(d, _)| *d != db) {
+            self.last = match self.dbs.iter().position(|(d, _)| *d == db) {
+                Some(i) => i,
+                None => {
+                    self.dbs.push((db, DbAccum::default()));
+                    self.dbs.len() - 1
+                }
+            };
+        }
+        &mut self.dbs[self.last].1
+    }
+
+    fn finish(self) -> BTreeMap<u64, DbStats> {
+        let mut out = BTreeMap::new();
+        for (db, a) in self.dbs {
+            let mut s = DbStats {
+                keys: a.keys,
+                expires: a.expires,
+                already_expired: a.already_expired,
+                subexpires: a.subexpires,
+                key_bytes: a.key_bytes,
+                value_bytes: a.value_bytes,
+                resize_hint: a.resize_hint,
+                ..DbStats::default()
+            };
+            for (kind, tally) in a.kinds {
+                let Some(kind) = kind else { continue };
+                let t = s.types.entry(kind.value_type()).or_default();
+                t.keys += tally.keys;
+                t.bytes += tally.bytes;
+                let e = s.encodings.entry(kind.name()).or_default();
+                e.keys += tally.keys;
+                e.bytes += tally.bytes;
+            }
+            out.insert(db, s);
+        }
+        out
+    }
+}
+
 /// Parses a function library's shebang line (`#!lua name=mylib`).
 fn function_meta(code: &[u8]) -> (String, String) {
     let line = code.split(|&c| c == b'\n').next().unwrap_or_default();
@@ -373,6 +457,7 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
             key: None,
         });
     }
+    let mut accum = Accum::default();
     loop {
         let located = match reader.next_record() {
             Ok(Some(l)) => l,
@@ -398,14 +483,14 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                     db,
                     end_offset: end,
                 });
-                c.report.dbs.entry(db).or_default();
+                accum.db(db);
             }
             Record::ResizeDb {
                 db_size,
                 expires_size,
             } => {
                 let db = c.report.selects.last().map_or(0, |s| s.db);
-                c.report.dbs.entry(db).or_default().resize_hint = Some((db_size, expires_size));
+                accum.db(db).resize_hint = Some((db_size, expires_size));
             }
             Record::Function { code } => {
                 match code.to_bytes() {
@@ -445,35 +530,25 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
             Record::SlotImport { .. } => c.report.slot_imports += 1,
             Record::SlotInfo { .. } | Record::Vendor { .. } => {}
             Record::Key(k) => {
-                let key_bytes = k.key.to_bytes().unwrap_or_default().into_owned();
-                let value_len = k.body.len() as u64;
-                {
-                    let db = c.report.dbs.entry(k.db).or_default();
-                    db.keys += 1;
-                    db.key_bytes += k.key.len();
-                    db.value_bytes += value_len;
-                    db.types
-                        .entry(k.kind.value_type())
-                        .or_default()
-                        .add(k.key.len() + value_len);
-                    db.encodings
-                        .entry(k.kind.name())
-                        .or_default()
-                        .add(k.key.len() + value_len);
-                    if let Some(e) = k.expire {
-                        db.expires += 1;
-                        if e.ms < opts.now_ms {
-                            db.already_expired += 1;
-                        }
-                    }
+                let key_text = || printable(&k.key.to_bytes().unwrap_or_default());
+                let value_len = k.value_len;
+                let expired = k.expire.is_some_and(|e| e.ms < opts.now_ms);
+                let db = accum.db(k.db);
+                db.keys += 1;
+                db.key_bytes += k.key.len();
+                db.value_bytes += value_len;
+                let slot = &mut db.kinds[usize::from(k.type_byte) % KIND_SLOTS];
+                slot.0 = Some(k.kind);
+                slot.1.add(k.key.len() + value_len);
+                if k.expire.is_some() {
+                    db.expires += 1;
+                    c.report.expires += 1;
+                }
+                if expired {
+                    db.already_expired += 1;
+                    c.report.already_expired += 1;
                 }
                 c.report.keys_read += 1;
-                if let Some(e) = k.expire {
-                    c.report.expires += 1;
-                    if e.ms < opts.now_ms {
-                        c.report.already_expired += 1;
-                    }
-                }
                 if k.kind.since_version() > h.version && h.family == crate::rdb::Family::Redis {
                     c.push(Finding {
                         severity: Severity::Warning,
@@ -486,7 +561,7 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                             k.kind.since_version(),
                             h.version
                         ),
-                        key: Some(printable(&key_bytes)),
+                        key: Some(key_text()),
                     });
                 }
                 if let crate::rdb::ObjectKind::Module2 = k.kind {
@@ -497,7 +572,7 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                             .or_default() += 1;
                     }
                 }
-                if key_bytes.is_empty() {
+                if k.key.is_empty() {
                     c.push(Finding {
                         severity: Severity::Warning,
                         offset: located.offset,
@@ -506,10 +581,15 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                         key: Some(String::new()),
                     });
                 }
+                if !k.value_held() {
+                    // Walked piece by piece to keep memory flat: its
+                    // framing is verified, its content is not held.
+                    continue;
+                }
                 match inspect_value(k.kind, k.body, opts.depth) {
                     Ok(s) => {
                         if s.volatile_fields > 0 {
-                            c.report.dbs.entry(k.db).or_default().subexpires += 1;
+                            accum.db(k.db).subexpires += 1;
                             c.report.subexpires += 1;
                         }
                         if s.empty {
@@ -521,7 +601,7 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                                     "empty {} value: Redis skips such keys on load (redis-check-rdb reports 'Unexpected EOF')",
                                     k.kind.name()
                                 ),
-                                key: Some(printable(&key_bytes)),
+                                key: Some(key_text()),
                             });
                         }
                     }
@@ -530,7 +610,7 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                         offset: k.body_offset + e.offset as u64,
                         code: "corrupt-value",
                         message: format!("{} value: {}", k.kind.name(), e.kind),
-                        key: Some(printable(&key_bytes)),
+                        key: Some(key_text()),
                     }),
                 }
             }
@@ -562,6 +642,7 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
             }
         }
     }
+    c.report.dbs = accum.finish();
     c.report.producer = reader.dialect().producer;
     c.report.end_offset = reader.offset();
     c.report.peak_buffer = reader.buffer_capacity() as u64;

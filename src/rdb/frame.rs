@@ -134,8 +134,15 @@ pub fn skip_value(kind: ObjectKind, i: &[u8], lim: FrameLimits) -> PResult<'_, (
 }
 
 fn skip_stream(v: StreamVersion, i: &[u8], lim: FrameLimits) -> PResult<'_, ()> {
+    let (i, _) = counted(i, 2, "stream node count", lim, |i| str_(str_(i)?.0))?;
+    skip_stream_tail(v, i, lim)
+}
+
+/// Everything of a stream after its nodes: length, ids, counters, groups
+/// and (v4+) idempotent-producer state.
+fn skip_stream_tail(v: StreamVersion, i: &[u8], lim: FrameLimits) -> PResult<'_, ()> {
     let version = v.0;
-    let (mut i, _) = counted(i, 2, "stream node count", lim, |i| str_(str_(i)?.0))?;
+    let mut i = i;
     // length, last id
     for _ in 0..3 {
         i = len_(i)?.0;
@@ -224,4 +231,242 @@ fn skip_array(i: &[u8], lim: FrameLimits) -> PResult<'_, ()> {
         };
     }
     Ok((i, ()))
+}
+
+/// The shape of one element of a counted aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    /// STR
+    Str,
+    /// STR, DBL_S (zset v1)
+    StrDblStr,
+    /// STR, STR (hash, stream node)
+    StrStr,
+    /// STR, 8 bytes (zset v2)
+    StrBin8,
+    /// LEN, STR (quicklist 2 node)
+    LenStr,
+    /// LEN, STR, STR (hash with field TTL)
+    LenStrStr,
+    /// STR, STR, 8 bytes (Valkey HASH_2)
+    StrStrBin8,
+    /// LEN index, LEN tag, payload (array)
+    ArrayElement,
+}
+
+fn skip_item(item: Item, i: &[u8]) -> PResult<'_, ()> {
+    match item {
+        Item::Str => str_(i),
+        Item::StrDblStr => double_str(str_(i)?.0).map(|(r, _)| (r, ())),
+        Item::StrStr => str_(str_(i)?.0),
+        Item::StrBin8 => skip(str_(i)?.0, 8),
+        Item::LenStr => str_(len_(i)?.0),
+        Item::LenStrStr => str_(str_(len_(i)?.0)?.0),
+        Item::StrStrBin8 => skip(str_(str_(i)?.0)?.0, 8),
+        Item::ArrayElement => {
+            let start = i;
+            let (rest, _idx) = len(i)?;
+            let (rest, tag) = len(rest)?;
+            match tag {
+                array_tag::INT | array_tag::FLOAT => skip(rest, 8),
+                array_tag::SDS | array_tag::SMALLSTR => str_(rest),
+                other => fail(
+                    start,
+                    RdbErrorKind::Invalid(format!("array element tag {other}, expected 0..3")),
+                ),
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Nothing read yet.
+    Start,
+    /// `left` more elements of this shape.
+    Items { left: u64, item: Item },
+    /// `left` raw bytes of a string to pass over.
+    Bytes { left: u64 },
+    /// After a stream's nodes: its metadata and groups, walked whole.
+    StreamTail(StreamVersion),
+    /// Complete.
+    Done,
+}
+
+/// Walks one value piece by piece, so that a value far larger than the
+/// read buffer can be verified with the buffer holding one element at a
+/// time (`check` of a file with a 500 MB hash stays in flat memory).
+///
+/// Each call to [`ValueWalker::advance`] consumes as many whole pieces as
+/// the input holds; the caller discards them and calls again with more.
+#[derive(Debug, Clone)]
+pub struct ValueWalker {
+    kind: ObjectKind,
+    stage: Stage,
+    walked: u64,
+}
+
+impl ValueWalker {
+    /// A walker at the start of a value of `kind`.
+    pub fn new(kind: ObjectKind) -> Self {
+        ValueWalker {
+            kind,
+            stage: Stage::Start,
+            walked: 0,
+        }
+    }
+
+    /// True once the whole value was walked.
+    pub fn is_done(&self) -> bool {
+        self.stage == Stage::Done
+    }
+
+    /// Bytes of the value walked so far.
+    pub fn walked(&self) -> u64 {
+        self.walked
+    }
+
+    /// Walks whole pieces of `input`; returns how many bytes were consumed.
+    /// Running out of input mid-piece is not an error: the caller supplies
+    /// more and calls again.
+    pub fn advance<'a>(&mut self, input: &'a [u8], lim: FrameLimits) -> PResult<'a, usize> {
+        let mut i = input;
+        loop {
+            let before = i;
+            let step = self.step(i, lim);
+            match step {
+                Ok((rest, next)) => {
+                    self.walked += (before.len() - rest.len()) as u64;
+                    self.stage = next;
+                    i = rest;
+                    if next == Stage::Done {
+                        return Ok((i, input.len() - i.len()));
+                    }
+                }
+                Err(nom::Err::Incomplete(n)) => {
+                    if i.len() == input.len() {
+                        return Err(nom::Err::Incomplete(n));
+                    }
+                    return Ok((i, input.len() - i.len()));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn step<'a>(&self, i: &'a [u8], lim: FrameLimits) -> PResult<'a, Stage> {
+        use ObjectKind::*;
+        match self.stage {
+            Stage::Done => Ok((i, Stage::Done)),
+            Stage::Bytes { left } => {
+                let n = (i.len() as u64).min(left);
+                if n == 0 {
+                    return Err(nom::Err::Incomplete(nom::Needed::Unknown));
+                }
+                let rest = &i[n as usize..];
+                Ok((
+                    rest,
+                    if n == left {
+                        Stage::Done
+                    } else {
+                        Stage::Bytes { left: left - n }
+                    },
+                ))
+            }
+            Stage::Items { left: 0, .. } => Ok((i, self.after_items())),
+            Stage::Items { left, item } => {
+                let (rest, ()) = skip_item(item, i)?;
+                Ok((
+                    rest,
+                    Stage::Items {
+                        left: left - 1,
+                        item,
+                    },
+                ))
+            }
+            Stage::StreamTail(v) => {
+                let (rest, ()) = skip_stream_tail(v, i, lim)?;
+                Ok((rest, Stage::Done))
+            }
+            Stage::Start => {
+                let counted = |i: &'a [u8], item: Item, min: u64, what| -> PResult<'a, Stage> {
+                    let at = i;
+                    let (rest, n) = len(i)?;
+                    check_count(at, n, min, what, lim)?;
+                    Ok((rest, Stage::Items { left: n, item }))
+                };
+                match self.kind {
+                    String | HashZipmap | ListZiplist | SetIntset | ZsetZiplist | HashZiplist
+                    | HashListpack | ZsetListpack | SetListpack | HashListpackExPreGa => {
+                        string_bytes(i)
+                    }
+                    HashListpackEx => string_bytes(skip(i, 8)?.0),
+                    ListLinked | SetHashtable | ListQuicklist => {
+                        counted(i, Item::Str, 1, "element count")
+                    }
+                    ZsetV1 => counted(i, Item::StrDblStr, 2, "sorted set size"),
+                    HashHashtable => counted(i, Item::StrStr, 2, "hash size"),
+                    ZsetV2 => counted(i, Item::StrBin8, 9, "sorted set size"),
+                    ListQuicklist2 => counted(i, Item::LenStr, 2, "quicklist node count"),
+                    HashMetadataPreGa => counted(i, Item::LenStrStr, 3, "hash size"),
+                    HashMetadata => counted(skip(i, 8)?.0, Item::LenStrStr, 3, "hash size"),
+                    ValkeyHash2 => counted(i, Item::StrStrBin8, 10, "hash size"),
+                    Stream(_) => counted(i, Item::StrStr, 2, "stream node count"),
+                    Array => {
+                        let at = i;
+                        let (i, count) = len(i)?;
+                        check_count(at, count, 3, "array element count", lim)?;
+                        let (mut i, flag) = len(i)?;
+                        if flag == 1 {
+                            i = len_(i)?.0;
+                        } else if flag > 1 {
+                            return fail(
+                                i,
+                                RdbErrorKind::Invalid(format!(
+                                    "array insert flag {flag}, expected 0 or 1"
+                                )),
+                            );
+                        }
+                        Ok((
+                            i,
+                            Stage::Items {
+                                left: count,
+                                item: Item::ArrayElement,
+                            },
+                        ))
+                    }
+                    ModulePreGa | Module2 => {
+                        let (rest, ()) = skip_value(self.kind, i, lim)?;
+                        Ok((rest, Stage::Done))
+                    }
+                }
+            }
+        }
+    }
+
+    fn after_items(&self) -> Stage {
+        match self.kind {
+            ObjectKind::Stream(v) => Stage::StreamTail(v),
+            _ => Stage::Done,
+        }
+    }
+}
+
+/// The header of a string value; its bytes are then passed over in pieces.
+fn string_bytes(i: &[u8]) -> PResult<'_, Stage> {
+    use super::primitives::{len_or_enc, LenOrEnc};
+    let (rest, l) = len_or_enc(i)?;
+    match l {
+        LenOrEnc::Len(0) => Ok((rest, Stage::Done)),
+        LenOrEnc::Len(n) => Ok((rest, Stage::Bytes { left: n })),
+        LenOrEnc::Encoded(super::consts::RDB_ENC_LZF) => {
+            let (rest, clen) = len(rest)?;
+            let (rest, _ulen) = len(rest)?;
+            if clen == 0 {
+                return Ok((rest, Stage::Done));
+            }
+            Ok((rest, Stage::Bytes { left: clen }))
+        }
+        LenOrEnc::Encoded(_) => str_(i).map(|(r, ())| (r, Stage::Done)),
+    }
 }

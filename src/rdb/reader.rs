@@ -13,7 +13,7 @@ use std::io::{self, Read};
 
 use super::consts::*;
 use super::error::{PError, RdbError, RdbErrorKind};
-use super::frame::FrameLimits;
+use super::frame::{FrameLimits, ValueWalker};
 use super::header::{parse_header, Dialect, Family, RdbHeader, HEADER_LEN};
 use super::kind::ObjectKind;
 use super::primitives::{rdb_str, RdbStr};
@@ -55,8 +55,11 @@ pub struct KeyRecord<'a> {
     pub type_byte: u8,
     /// Its layout.
     pub kind: ObjectKind,
-    /// The value's bytes, undecoded.
+    /// The value's bytes, undecoded; empty when the value was too large to
+    /// hold and was only walked (see [`ReaderOptions::max_held_value`]).
     pub body: &'a [u8],
+    /// The value's size in the file.
+    pub value_len: u64,
     /// File offset of the value's first byte.
     pub body_offset: u64,
     /// Expiry, if any.
@@ -69,6 +72,13 @@ pub struct KeyRecord<'a> {
     pub key_meta: Option<Vec<u8>>,
     /// Redis Enterprise `RAM_LRU` hint, if stored.
     pub ram_lru: Option<u64>,
+}
+
+impl KeyRecord<'_> {
+    /// True when [`KeyRecord::body`] holds the whole value.
+    pub fn value_held(&self) -> bool {
+        self.body.len() as u64 == self.value_len
+    }
 }
 
 /// How the trailer checksum compared.
@@ -175,6 +185,19 @@ pub struct ReaderOptions {
     /// Total input size, when known (a regular file). Lengths that cannot
     /// fit are then refused at once instead of after reading to the end.
     pub size_hint: Option<u64>,
+    /// Values larger than this many bytes are walked piece by piece and not
+    /// held (their `body` is empty), keeping memory flat however large a
+    /// value is. `None` holds every value, as decoding needs.
+    pub max_held_value: Option<usize>,
+}
+
+/// What [`RdbReader::measure`] found at the current position.
+enum Measured {
+    /// A whole record of this many bytes is in the buffer.
+    Whole(usize),
+    /// A key record too large to hold: its type and key take `head` bytes,
+    /// its value is to be walked in pieces.
+    Stream { head: usize, kind: ObjectKind },
 }
 
 #[derive(Debug, Default)]
@@ -202,6 +225,7 @@ pub struct RdbReader<R> {
     db: u64,
     prefix: Prefix,
     done: bool,
+    streamed_key: Vec<u8>,
 }
 
 impl<R: Read> RdbReader<R> {
@@ -248,6 +272,7 @@ impl<R: Read> RdbReader<R> {
             db: 0,
             prefix: Prefix::default(),
             done: false,
+            streamed_key: Vec::new(),
         };
         while r.end < HEADER_LEN && !r.src_eof {
             r.fill()?;
@@ -381,15 +406,19 @@ impl<R: Read> RdbReader<R> {
         )
     }
 
-    /// Makes the next complete record available; returns its length.
-    fn measure(&mut self) -> Result<usize, RdbError> {
+    /// Makes the next complete record available and returns its length,
+    /// or finds a key record too large to hold.
+    fn measure(&mut self) -> Result<Measured, RdbError> {
         loop {
             let input = &self.buf[self.start..self.end];
             match parse_record(input, &self.dialect, self.limits(), None) {
-                Ok((rest, _)) => return Ok(input.len() - rest.len()),
+                Ok((rest, _)) => return Ok(Measured::Whole(input.len() - rest.len())),
                 Err(nom::Err::Incomplete(needed)) => {
                     if self.src_eof {
                         return Err(self.truncation());
+                    }
+                    if let Some(m) = self.too_large_to_hold(input) {
+                        return Ok(m);
                     }
                     if let (nom::Needed::Size(k), Some(total)) = (needed, self.opts.size_hint) {
                         let have = self.base + self.end as u64;
@@ -408,6 +437,53 @@ impl<R: Read> RdbReader<R> {
                 }
                 Err(nom::Err::Error(e) | nom::Err::Failure(e)) => return Err(self.perror(e)),
             }
+        }
+    }
+
+    /// A key record whose value does not fit the holding limit, once the
+    /// buffer holds that much of it.
+    fn too_large_to_hold(&self, input: &[u8]) -> Option<Measured> {
+        let limit = self.opts.max_held_value?;
+        if input.len() < limit {
+            return None;
+        }
+        let kind = ObjectKind::resolve(*input.first()?, &self.dialect)?;
+        let (rest, _) = rdb_str(&input[1..]).ok()?;
+        Some(Measured::Stream {
+            head: input.len() - rest.len(),
+            kind,
+        })
+    }
+
+    /// Walks a value too large to hold, discarding it piece by piece.
+    /// Returns the value's length.
+    fn stream_value(&mut self, kind: ObjectKind, record_offset: u64) -> Result<u64, RdbError> {
+        let mut walker = ValueWalker::new(kind);
+        loop {
+            let input = &self.buf[self.start..self.end];
+            match walker.advance(input, self.limits()) {
+                Ok((_, n)) => {
+                    self.start += n;
+                    if walker.is_done() {
+                        return Ok(walker.walked());
+                    }
+                }
+                Err(nom::Err::Incomplete(_)) => {}
+                Err(nom::Err::Error(e) | nom::Err::Failure(e)) => return Err(self.perror(e)),
+            }
+            if self.src_eof {
+                return Err(RdbError::new(
+                    self.base + self.end as u64,
+                    RdbErrorKind::Truncated {
+                        what: format!(
+                            "the value of key {} ({}) that starts at offset {record_offset}",
+                            super::error::show_bytes(&self.streamed_key),
+                            kind.name()
+                        ),
+                    },
+                ));
+            }
+            self.fill()?;
         }
     }
 
@@ -449,6 +525,44 @@ impl<R: Read> RdbReader<R> {
         })
     }
 
+    /// A key record whose value is walked, not held.
+    fn next_streamed(
+        &mut self,
+        head: usize,
+        kind: ObjectKind,
+    ) -> Result<Option<Located<'_>>, RdbError> {
+        let offset = self.offset();
+        let type_byte = self.buf[self.start];
+        let key = match rdb_str(&self.buf[self.start + 1..self.start + head]) {
+            Ok((_, k)) => k.to_bytes().map(|b| b.into_owned()),
+            Err(_) => Err(RdbErrorKind::Invalid("record changed between reads".into())),
+        }
+        .map_err(|k| RdbError::new(offset + 1, k))?;
+        self.streamed_key = key;
+        self.start += head;
+        let body_offset = self.offset();
+        let value_len = self.stream_value(kind, offset)?;
+        let p = std::mem::take(&mut self.prefix);
+        Ok(Some(Located {
+            offset,
+            len: self.offset() - offset,
+            record: Record::Key(KeyRecord {
+                db: self.db,
+                key: RdbStr::Raw(&self.streamed_key),
+                type_byte,
+                kind,
+                body: &[],
+                value_len,
+                body_offset,
+                expire: p.expire,
+                idle: p.idle,
+                freq: p.freq,
+                key_meta: p.key_meta,
+                ram_lru: p.ram_lru,
+            }),
+        }))
+    }
+
     /// The next record, or `None` after the trailer.
     #[allow(clippy::should_implement_trait)]
     pub fn next_record(&mut self) -> Result<Option<Located<'_>>, RdbError> {
@@ -458,7 +572,10 @@ impl<R: Read> RdbReader<R> {
         // Prefix opcodes are folded into the state here; only a record that
         // is returned borrows the buffer (see the module docs of `record`).
         let n = loop {
-            let n = self.measure()?;
+            let n = match self.measure()? {
+                Measured::Whole(n) => n,
+                Measured::Stream { head, kind } => return self.next_streamed(head, kind),
+            };
             let offset = self.offset();
             let op = self.buf[self.start];
             let is_prefix = matches!(
@@ -585,6 +702,7 @@ impl<R: Read> RdbReader<R> {
                     type_byte,
                     kind,
                     body,
+                    value_len: body.len() as u64,
                     body_offset: offset + body_start as u64,
                     expire: p.expire,
                     idle: p.idle,

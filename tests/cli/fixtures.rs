@@ -67,6 +67,7 @@ fn read_all(path: &Path) -> Dump {
     let bytes = std::fs::read(path).expect("readable fixture");
     let opts = ReaderOptions {
         size_hint: Some(bytes.len() as u64),
+        ..ReaderOptions::default()
     };
     let mut r = RdbReader::with_options(&bytes[..], opts).expect("valid header");
     let mut d = Dump::default();
@@ -146,6 +147,7 @@ fn report(rel: &str) -> Option<RdbReport> {
     let bytes = std::fs::read(&p).expect("readable fixture");
     let opts = ReaderOptions {
         size_hint: Some(bytes.len() as u64),
+        ..ReaderOptions::default()
     };
     let r = RdbReader::with_options(std::io::Cursor::new(bytes), opts).expect("valid header");
     Some(check_rdb(
@@ -2711,7 +2713,6 @@ fn show(v: &Value) -> String {
         ),
     }
 }
-
 
 /// A copy of `encodings.rdb` cut inside `hash_zipped` (the record at 498):
 /// the ten keys before it are read and the error names that record.

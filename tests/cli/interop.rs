@@ -315,6 +315,7 @@ fn read_dump(path: &Path) -> DumpContent {
     let input = redfile::input::open(path).expect("open dump");
     let opts = ReaderOptions {
         size_hint: input.size_hint,
+        ..ReaderOptions::default()
     };
     let mut reader = RdbReader::with_options(input.reader, opts).expect("RDB header");
     let mut out = DumpContent {

@@ -12,6 +12,7 @@ use crate::shared_rdbs;
 fn check_bytes(data: &[u8], sized: bool) -> Option<redfile::check::RdbReport> {
     let opts = ReaderOptions {
         size_hint: sized.then_some(data.len() as u64),
+        ..ReaderOptions::default()
     };
     let reader = RdbReader::with_options(Cursor::new(data.to_vec()), opts).ok()?;
     Some(check_rdb(
@@ -163,4 +164,59 @@ fn an_lzf_string_declaring_a_terabyte_is_refused() {
     let e = r.first_error().expect("an error");
     assert_eq!(e.code, "corrupt-value");
     assert!(e.message.contains("invalid LZF"), "{}", e.message);
+}
+
+fn check_streamed(data: &[u8], hold: usize) -> Option<redfile::check::RdbReport> {
+    let opts = ReaderOptions {
+        size_hint: Some(data.len() as u64),
+        max_held_value: Some(hold),
+    };
+    let reader = RdbReader::with_options(Cursor::new(data.to_vec()), opts).ok()?;
+    Some(check_rdb(
+        reader,
+        CheckOptions {
+            depth: Depth::Header,
+            now_ms: 0,
+            max_findings: 100,
+        },
+    ))
+}
+
+/// Values larger than the holding limit are walked piece by piece; the walk
+/// must find the same records, sizes and verdicts as holding them whole.
+#[test]
+fn walking_values_in_pieces_agrees_with_holding_them() {
+    for path in shared_rdbs("redis-assets")
+        .into_iter()
+        .chain(shared_rdbs("dialects"))
+    {
+        let data = std::fs::read(&path).expect("read fixture");
+        let Some(held) = check_bytes(&data, true) else {
+            continue;
+        };
+        for hold in [1, 7, 64] {
+            let walked = check_streamed(&data, hold).expect("header parses");
+            assert_eq!(walked.keys_read, held.keys_read, "{}", path.display());
+            assert_eq!(walked.complete, held.complete, "{}", path.display());
+            assert_eq!(walked.checksum, held.checksum, "{}", path.display());
+            assert_eq!(walked.end_offset, held.end_offset, "{}", path.display());
+            for (db, s) in &held.dbs {
+                let w = &walked.dbs[db];
+                assert_eq!(
+                    (w.keys, w.value_bytes, &w.encodings),
+                    (s.keys, s.value_bytes, &s.encodings),
+                    "{} db {db}",
+                    path.display()
+                );
+            }
+        }
+        for cut in cuts(held.end_offset as usize) {
+            let r = check_streamed(&data[..cut], 16);
+            assert!(
+                has_error(&r),
+                "{} cut at {cut} walked in pieces was not reported",
+                path.display()
+            );
+        }
+    }
 }

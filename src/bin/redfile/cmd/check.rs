@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use redfile::check::{check_rdb, CheckOptions, ChecksumStatus, RdbReport, Severity};
 use redfile::rdb::encoding::Depth;
-use redfile::rdb::{RdbReader, ReaderOptions};
+use redfile::rdb::RdbReader;
 use serde_json::json;
 
 use crate::exit::ExitStatus;
@@ -72,9 +72,7 @@ pub enum FileOutcome {
 pub fn check_file(path: &std::path::Path, opts: CheckOptions) -> anyhow::Result<FileOutcome> {
     let input =
         redfile::input::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let ropts = ReaderOptions {
-        size_hint: input.size_hint,
-    };
+    let ropts = opts.reader_options(input.size_hint);
     match RdbReader::with_options(input.reader, ropts) {
         Ok(reader) => Ok(FileOutcome::Rdb(Box::new(check_rdb(reader, opts)))),
         Err(e) => Ok(FileOutcome::Unrecognized {
