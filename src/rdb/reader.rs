@@ -421,16 +421,20 @@ impl<R: Read> RdbReader<R> {
                         return Ok(m);
                     }
                     if let (nom::Needed::Size(k), Some(total)) = (needed, self.opts.size_hint) {
+                        // The input is known to end before the bytes this
+                        // record needs: say so now instead of reading on.
                         let have = self.base + self.end as u64;
                         if have.saturating_add(k.get() as u64) > total {
-                            return Err(RdbError::new(
-                                self.offset(),
-                                RdbErrorKind::LengthExceedsInput {
-                                    what: "a length inside the record",
-                                    len: (self.end - self.start) as u64 + k.get() as u64,
-                                    remaining: total.saturating_sub(self.offset()),
-                                },
-                            ));
+                            let mut e = self.truncation();
+                            e.offset = total;
+                            if let RdbErrorKind::Truncated { what } = &mut e.kind {
+                                let need = (self.end - self.start) as u64 + k.get() as u64;
+                                let left = total.saturating_sub(self.offset());
+                                what.push_str(&format!(
+                                    " (it needs at least {need} bytes, {left} are left: the file is truncated or a length in it is corrupt)"
+                                ));
+                            }
+                            return Err(e);
                         }
                     }
                     self.fill()?;

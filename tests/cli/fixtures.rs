@@ -2733,11 +2733,11 @@ fn truncated_encodings_copy_stops_at_the_cut_record() {
         "{text}"
     );
     assert!(
-        text.contains("error     offset 498: [corrupt-record] a length inside the record of 46 bytes exceeds the 22 bytes left in the input"),
+        text.contains("error     offset 520: [truncated] unexpected end of file while reading the value of key \"hash_zipped\" (hash-ziplist) that starts at offset 498 (it needs at least 46 bytes, 22 are left"),
         "{text}"
     );
-    // Without a known size (standard input) the same cut is a truncation
-    // at the end of the input, naming the key being read.
+    // Without a known size (standard input) the same cut is found when the
+    // input ends, with the same offset and key.
     let out = redfile()
         .args(["check", "-"])
         .write_stdin(bytes[..520].to_vec())
