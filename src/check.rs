@@ -452,7 +452,11 @@ pub fn check_rdb<R: Read>(mut reader: RdbReader<R>, opts: CheckOptions) -> RdbRe
                 Severity::Error
             },
             offset: 9,
-            code: "unsupported-version",
+            code: if future {
+                "future-version"
+            } else {
+                "unsupported-version"
+            },
             message: note,
             key: None,
         });

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Where a byte of a file is decoded: the signature in [`header`], lengths
-//! and strings in [`primitives`], opcodes in [`record`], value layouts in
+//! and strings in [`primitives`], opcodes in `record.rs`, value layouts in
 //! [`frame`] (framing) and [`object`] (content), packed blobs in
 //! [`encoding`]. Constants are named as in Redis's `rdb.h` ([`consts`]).
 

@@ -2373,7 +2373,7 @@ fn encodings_rdb987_is_a_future_valkey_version_read_best_effort() {
         ("VALKEY987", Family::Valkey, 987)
     );
     assert_eq!(r.checksum, ChecksumStatus::Disabled);
-    assert_eq!(codes(&r), [(9, "unsupported-version")]);
+    assert_eq!(codes(&r), [(9, "future-version")]);
     assert_eq!(r.findings[0].severity, Severity::Warning);
     assert!(r.findings[0].message.contains("987"));
     assert_eq!(r.end_offset, 675);

@@ -22,11 +22,16 @@ fn main() -> ExitCode {
 /// Prints an error with its causes, one per line; a closed pipe (`redfile
 /// ... | head`) is not an error.
 fn report(err: anyhow::Error) -> ExitCode {
-    if err
-        .chain()
-        .filter_map(|c| c.downcast_ref::<std::io::Error>())
-        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    {
+    let broken_pipe = err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                c.downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            == Some(std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
         return exit::ExitStatus::Ok.into();
     }
     let mut stderr = std::io::stderr().lock();
