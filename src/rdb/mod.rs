@@ -34,3 +34,4 @@ pub use reader::{
     Checksum, Expire, KeyRecord, Located, RdbReader, ReaderOptions, Record, TimeUnit,
 };
 pub mod object;
+pub mod validate;

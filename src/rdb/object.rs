@@ -446,7 +446,13 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
             }
             Value::Hash(out)
         }
-        Stream(v) => Value::Stream(Box::new(decode_stream(&b, v, i, depth)?)),
+        Stream(v) => Value::Stream(Box::new(decode_stream(
+            &b,
+            v,
+            i,
+            depth,
+            StreamEntries::Collect,
+        )?)),
         Array => Value::Array(decode_array(&b, i)?),
     })
 }
@@ -561,7 +567,29 @@ fn listpack_elements(
         .collect())
 }
 
-fn decode_stream<'a>(b: &Body<'a>, v: StreamVersion, i: &'a [u8], depth: Depth) -> R<Stream> {
+/// Whether a stream decode keeps the entries or only checks them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StreamEntries {
+    Collect,
+    CheckOnly,
+}
+
+/// Checks a stream deep without collecting its entries; returns `XLEN`.
+pub(crate) fn decode_stream_unlisted(kind: ObjectKind, body: &[u8]) -> R<u64> {
+    let ObjectKind::Stream(v) = kind else {
+        return Ok(0);
+    };
+    let b = Body { all: body };
+    decode_stream(&b, v, body, Depth::Deep, StreamEntries::CheckOnly).map(|s| s.length)
+}
+
+fn decode_stream<'a>(
+    b: &Body<'a>,
+    v: StreamVersion,
+    i: &'a [u8],
+    depth: Depth,
+    keep: StreamEntries,
+) -> R<Stream> {
     let version = v.0;
     let mut st = Stream::default();
     let (mut i, nodes) = b.len(i)?;
@@ -589,6 +617,10 @@ fn decode_stream<'a>(b: &Body<'a>, v: StreamVersion, i: &'a [u8], depth: Depth) 
         let (blob, lp_at, s) = blob_of(b, r)?;
         let e = |err| blob_error_at(b, lp_at, &s, err);
         encoding::stream::validate(master, &blob, depth).map_err(e)?;
+        if keep == StreamEntries::CheckOnly {
+            i = b.str(r)?.0;
+            continue;
+        }
         for entry in encoding::stream::entries(master, &blob).map_err(e)? {
             let entry = entry.map_err(e)?;
             if entry.deleted {
@@ -879,20 +911,7 @@ fn decode_array<'a>(b: &Body<'a>, i: &'a [u8]) -> R<ArrayValue> {
 /// headers, counts); at [`Depth::Deep`] it decodes everything.
 pub fn inspect_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<ValueSummary> {
     if depth == Depth::Deep {
-        let v = decode_value(kind, body, depth)?;
-        let volatile_fields = match &v {
-            Value::Hash(h) => h.iter().filter(|f| f.expire_ms.is_some()).count() as u64,
-            _ => 0,
-        };
-        let empty = match &v {
-            Value::String(_) | Value::Module(_) | Value::Stream(_) | Value::Array(_) => false,
-            other => other.is_empty(),
-        };
-        return Ok(ValueSummary {
-            elements: Some(v.len() as u64),
-            volatile_fields,
-            empty,
-        });
+        return super::validate::validate_value(kind, body);
     }
     let b = Body { all: body };
     use ObjectKind::*;

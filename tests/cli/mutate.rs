@@ -220,3 +220,42 @@ fn walking_values_in_pieces_agrees_with_holding_them() {
         }
     }
 }
+
+/// `check --deep` validates values without building them; `decode_value`
+/// builds them. Both must accept and refuse the same values, on every
+/// fixture and on byte-flipped copies of every value.
+#[test]
+fn deep_validation_and_decoding_agree() {
+    use redfile::rdb::object::decode_value;
+    use redfile::rdb::validate::validate_value;
+    use redfile::rdb::Record;
+    for path in shared_rdbs("redis-assets")
+        .into_iter()
+        .chain(shared_rdbs("dialects"))
+    {
+        let data = std::fs::read(&path).expect("read fixture");
+        let Ok(mut r) = RdbReader::with_options(&data[..], ReaderOptions::default()) else {
+            continue;
+        };
+        while let Ok(Some(l)) = r.next_record() {
+            let Record::Key(k) = l.record else { continue };
+            let check = |body: &[u8], what: &str| {
+                let v = validate_value(k.kind, body).map(|_| ());
+                let d = decode_value(k.kind, body, Depth::Deep).map(|_| ());
+                assert_eq!(
+                    v.is_ok(),
+                    d.is_ok(),
+                    "{} key at {} ({what}): validate {v:?} vs decode {d:?}",
+                    path.display(),
+                    l.offset
+                );
+            };
+            check(k.body, "as stored");
+            for pos in cuts(k.body.len()) {
+                let mut b = k.body.to_vec();
+                b[pos] ^= 0x5a;
+                check(&b, &format!("byte {pos} flipped"));
+            }
+        }
+    }
+}
