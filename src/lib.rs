@@ -6,5 +6,6 @@ pub mod check;
 pub mod codec;
 pub mod fsutil;
 pub mod input;
+pub mod load;
 pub mod model;
 pub mod rdb;

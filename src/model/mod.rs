@@ -5,8 +5,11 @@
 //! consume them. Keys, members and values are byte strings everywhere:
 //! Redis is binary-safe and so is redfile; UTF-8 is a presentation concern.
 
+mod dataset;
 mod stream;
 mod value;
+
+pub use dataset::{Dataset, Db, Entry, ModuleAuxData};
 
 pub use stream::{
     Stream, StreamConsumer, StreamEntry, StreamGroup, StreamId, StreamIdmp, StreamIdmpEntry,

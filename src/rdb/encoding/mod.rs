@@ -425,7 +425,6 @@ pub(crate) mod test_support {
         let roots = [
             std::env::var_os("REDFILE_FIXTURES").map(PathBuf::from),
             Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")),
-            Some(PathBuf::from("/work/shared/fixtures")),
         ];
         for root in roots.into_iter().flatten() {
             if let Ok(b) = std::fs::read(root.join(rel)) {
