@@ -70,6 +70,39 @@ pub(crate) enum RawRecord<'a> {
     Eof,
 }
 
+/// Names a byte that a vendor defines but redfile cannot walk (dialects
+/// §4.3, §5): records carry no length, so the read stops there, but the
+/// message says whose construct it is.
+fn vendor_construct(ty: u8, d: &Dialect) -> Option<&'static str> {
+    use super::header::Producer;
+    Some(match (d.producer, ty) {
+        (Producer::Dragonfly, 20 | 30) => "Dragonfly JSON value",
+        (Producer::Dragonfly, 31) => "Dragonfly hash with per-field expiry",
+        (Producer::Dragonfly, 32) => "Dragonfly set with per-member expiry",
+        (Producer::Dragonfly, 33 | 34) => "Dragonfly scalable Bloom filter",
+        (Producer::Dragonfly, 35) => "Dragonfly count-min sketch",
+        (Producer::Dragonfly, 36) => "Dragonfly top-k sketch",
+        (Producer::Dragonfly, 37) => "Dragonfly cuckoo filter",
+        (Producer::Dragonfly, 200..=224) => "Dragonfly opcode",
+        (Producer::Keydb | Producer::Unknown | Producer::Redis, KEYDB_TYPE_CRON)
+            if d.version <= 9 =>
+        {
+            "KeyDB cron job value"
+        }
+        (_, RDB_TYPE_HASH_LISTPACK_EX_PRE_GA) if d.family == Family::Valkey => {
+            "Valkey 9.2 PATH_HASH value (unreleased format)"
+        }
+        (_, 242) if d.family == Family::Valkey => {
+            "Valkey 9.2 UPDATE opcode (replication streams only)"
+        }
+        (_, 242) => "Redis 8.10 HASH_TEMPLATE opcode (unreleased format)",
+        (_, 29..=33) if d.family == Family::Redis && d.version >= 15 => {
+            "Redis 8.10 hash template or GCRA value (unreleased format)"
+        }
+        _ => return None,
+    })
+}
+
 /// Parses one record. `known_len`, when given, is the record's length
 /// from an earlier walk of the same bytes: the value is then sliced rather
 /// than walked again.
@@ -189,6 +222,9 @@ pub(crate) fn parse_record<'a>(
         ),
         ty => {
             let Some(kind) = ObjectKind::resolve(ty, d) else {
+                if let Some(what) = vendor_construct(ty, d) {
+                    return fail(input, RdbErrorKind::Unsupported { ty, what });
+                }
                 return fail(
                     input,
                     RdbErrorKind::UnknownType {

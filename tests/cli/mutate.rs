@@ -259,3 +259,30 @@ fn deep_validation_and_decoding_agree() {
         }
     }
 }
+
+/// Vendor constructs that cannot be walked are named, not "unknown".
+#[test]
+fn vendor_types_are_named_in_the_error() {
+    let with_aux = |aux: &[u8], ty: u8| {
+        let mut f = b"REDIS0009".to_vec();
+        f.push(0xfa);
+        f.extend_from_slice(aux);
+        f.extend_from_slice(&[0xfe, 0x00, ty, 0x01, b'k', 0x01, b'v', 0xff]);
+        f
+    };
+    let cases: [(&[u8], u8, &str); 3] = [
+        (
+            b"\x06df-ver\x041.20",
+            31,
+            "Dragonfly hash with per-field expiry",
+        ),
+        (b"\x09redis-ver\x056.3.4", 64, "KeyDB cron job value"),
+        (b"\x06df-ver\x041.20", 35, "Dragonfly count-min sketch"),
+    ];
+    for (aux, ty, what) in cases {
+        let r = check_bytes(&with_aux(aux, ty), true).expect("header is fine");
+        let e = r.first_error().expect("an error");
+        assert_eq!(e.code, "unsupported", "{e:?}");
+        assert!(e.message.contains(what), "{}", e.message);
+    }
+}
