@@ -3,8 +3,10 @@
 
 pub mod aof;
 pub mod check;
+pub mod check_aof;
 pub mod codec;
 pub mod fsutil;
 pub mod input;
 pub mod model;
 pub mod rdb;
+pub mod repair;
