@@ -5,6 +5,7 @@ pub mod aof;
 pub mod check;
 pub mod check_aof;
 pub mod codec;
+pub mod compat;
 pub mod fsutil;
 pub mod input;
 pub mod model;

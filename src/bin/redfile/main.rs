@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod exit;
 mod render;
+mod render_aof;
 
 use std::io::Write;
 use std::process::ExitCode;
