@@ -2,6 +2,7 @@
 //! helpers here.
 
 #![allow(clippy::print_stderr, clippy::print_stdout)]
+mod aof;
 mod check;
 mod docs;
 mod fixtures;

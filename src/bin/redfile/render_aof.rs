@@ -227,7 +227,7 @@ pub fn aof_json(name: &str, a: &AofReport, ok: bool) -> Value {
         "problem": a.problem.as_ref().map(|p| {
             let mut v = json!(p);
             if let Some(m) = v.as_object_mut() {
-                m.insert("text".into(), json!(p.to_string()));
+                m.insert("description".into(), json!(p.to_string()));
             }
             v
         }),
