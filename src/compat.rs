@@ -141,6 +141,14 @@ pub fn write_rdb_transcript<W: Write>(
                     writeln!(out, "[offset {}] RDB CRC error", r.end_offset)?;
                     writeln!(out, "[additional info] While doing: check-sum")?;
                 }
+                Some(f) if f.code == "truncated" && f.message.contains("CRC-64 checksum") => {
+                    writeln!(
+                        out,
+                        "[offset {}] Unexpected EOF reading RDB file",
+                        r.end_offset
+                    )?;
+                    writeln!(out, "[additional info] While doing: check-sum")?;
+                }
                 Some(f) if f.code == "truncated" || f.message.contains("exceeds") => {
                     writeln!(out, "[offset {file_size}] Unexpected EOF reading RDB file")?;
                     match reading_key(&f.message) {

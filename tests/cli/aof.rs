@@ -21,8 +21,6 @@ pub type Keys = BTreeMap<String, String>;
 pub struct RealAof {
     /// Keeps the files alive.
     pub _dir: tempfile::TempDir,
-    /// The server's `dir`.
-    pub root: PathBuf,
     /// `<root>/appendonlydir`.
     pub aofdir: PathBuf,
     /// Keys after every command.
@@ -40,8 +38,7 @@ impl RealAof {
         let m = std::fs::read_to_string(self.manifest()).expect("manifest");
         let name = m
             .lines()
-            .filter(|l| l.ends_with("type i"))
-            .last()
+            .rfind(|l| l.ends_with("type i"))
             .and_then(|l| l.split_whitespace().nth(1))
             .expect("an incr entry")
             .to_string();
@@ -128,7 +125,6 @@ pub fn make_aof(extra: &[&str], before: &[&[&str]], after: &[&[&str]]) -> Option
     Some(RealAof {
         _dir: dir,
         aofdir: root.join("appendonlydir"),
-        root,
         keys,
     })
 }
@@ -583,7 +579,6 @@ pub fn timestamped() -> Option<RealAof> {
     Some(RealAof {
         _dir: dir,
         aofdir: root.join("appendonlydir"),
-        root,
         keys,
     })
 }

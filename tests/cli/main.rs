@@ -5,6 +5,8 @@
 mod aof;
 mod check;
 mod docs;
+mod dropin;
+mod fix;
 mod fixtures;
 mod info;
 mod interop;
