@@ -590,3 +590,97 @@ pub fn check_aof_line(part: &PartReport) -> Option<String> {
     let m: &CheckAofMessage = part.resp.as_ref()?.message.as_ref()?;
     Some(String::from_utf8_lossy(&m.render(&part.name, &lossy(&part.path))).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_argument_is_a_whole_long() {
+        assert_eq!(parse_long("1700000000"), Some(1700000000));
+        assert_eq!(parse_long(" -5"), Some(-5));
+        assert_eq!(parse_long("12x"), None);
+        assert_eq!(parse_long(""), None);
+        assert_eq!(parse_long("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn strerror_drops_the_errno() {
+        let e = io::Error::from_raw_os_error(2);
+        assert_eq!(strerror(&e), "No such file or directory");
+    }
+
+    #[test]
+    fn key_of_a_truncation_message() {
+        assert_eq!(
+            reading_key("unexpected end of file while reading the value of key \"zset\" (zset-v1) that starts at offset 11"),
+            Some(("zset", "zset-v1"))
+        );
+        assert_eq!(reading_key("unexpected end of file"), None);
+    }
+
+    fn run_aof(args: &[&str]) -> (i32, String) {
+        let mut confirm = || true;
+        let mut env = DropInEnv {
+            confirm: &mut confirm,
+            log_prefix: "P # ".into(),
+            now_ms: 0,
+        };
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let mut out = Vec::new();
+        let code = redis_check_aof("redis-check-aof", &args, &mut out, &mut env)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (code, String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// spec redis-check-tools.md §2.4: the truncated legacy file, then fixed.
+    #[test]
+    fn truncated_legacy_file_transcript() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = d.path().join("t1.aof");
+        let mut f = aof::writer::encode_command(&["set", "foo", "hello"]);
+        let next = aof::writer::encode_command(&["set", "bar", "world"]);
+        f.extend(&next[..next.len() - 3]);
+        std::fs::write(&p, &f).unwrap_or_else(|e| panic!("{e}"));
+        let path = p.to_string_lossy().into_owned();
+        let (code, out) = run_aof(&[&path]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            out,
+            format!(
+                "Start checking Old-Style AOF\n\
+                 0x              3b: Expected to read 7 bytes, got 4 bytes\n\
+                 AOF analyzed: filename={path}, size=63, ok_up_to=33, ok_up_to_line=14, diff=30\n\
+                 AOF {path} is not valid. Use the --fix option to try fixing it.\n"
+            )
+        );
+        let (code, out) = run_aof(&["--fix", &path]);
+        assert_eq!(code, 0);
+        assert!(out.ends_with(&format!(
+            "This will shrink the AOF {path} from 63 bytes, with 30 bytes, to 33 bytes\n\
+             Continue? [y/N]: Successfully truncated AOF {path}\n"
+        )));
+        assert_eq!(std::fs::metadata(&p).map(|m| m.len()).ok(), Some(33));
+        let (code, out) = run_aof(&[&path]);
+        assert_eq!(code, 0);
+        assert!(out.ends_with(&format!("AOF {path} is valid\n")), "{out}");
+    }
+
+    #[test]
+    fn manifest_error_block() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let p = d.path().join("a.manifest");
+        std::fs::write(&p, b"file a seq 1 type b\nfile b seq 1 type q\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (code, out) = run_aof(&[&p.to_string_lossy()]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            out,
+            "Start checking Multi Part AOF\n\
+             P # \n*** FATAL AOF MANIFEST FILE ERROR ***\n\n\
+             P # Reading the manifest file, at line 2\n\n\
+             P # >>> 'file b seq 1 type q'\n\n\
+             P # Unknown AOF file type\n\n"
+        );
+    }
+}

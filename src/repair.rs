@@ -179,3 +179,98 @@ pub fn apply_repair(plan: &AofRepairPlan, options: &FixOptions) -> Result<FixOut
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aof::writer::encode_command;
+    use crate::check_aof::{check_path, AofCheckOptions, Checked};
+    use std::fs;
+
+    fn report(dir: &std::path::Path) -> AofReport {
+        match check_path(dir, &AofCheckOptions::default()) {
+            Ok(Checked::Aof(a)) => *a,
+            other => panic!("not an AOF: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_the_last_file_is_planned() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let w =
+            |n: &str, b: &[u8]| fs::write(d.path().join(n), b).unwrap_or_else(|e| panic!("{e}"));
+        let good = encode_command(&["SET", "a", "1"]);
+        let mut cut = good.clone();
+        cut.extend(&good[..7]);
+        w(
+            "x.manifest",
+            b"file b.aof seq 1 type b\nfile i.aof seq 1 type i\n",
+        );
+        w("b.aof", &cut);
+        w("i.aof", &cut);
+        let r = report(d.path());
+        // The BASE is damaged: checking stops there, and it cannot be cut.
+        assert_eq!(r.parts.len(), 1);
+        assert_eq!(r.unchecked, vec!["i.aof".to_string()]);
+        let plan = plan_repair(&r, FixStrategy::Truncate);
+        assert_eq!(
+            plan.blocked,
+            Some(RepairBlock::NotLastFile {
+                name: "b.aof".into()
+            })
+        );
+        assert!(apply_repair(&plan, &FixOptions::default()).is_err());
+
+        w("b.aof", &good);
+        let r = report(d.path());
+        // 1 + 7 lines of the BASE, 7 of the good record, 1 of the cut one.
+        assert_eq!(r.parts[1].line_after, 16, "line counter carried");
+        let plan = plan_repair(&r, FixStrategy::Truncate);
+        assert!(plan.changes_something());
+        assert_eq!(plan.name.as_deref(), Some("i.aof"));
+        let done = apply_repair(
+            &plan,
+            &FixOptions {
+                backup: crate::fsutil::BackupPolicy::None,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(done.new_size, good.len() as u64);
+        assert!(report(d.path()).is_valid());
+        assert_eq!(
+            plan_repair(&report(d.path()), FixStrategy::Truncate).plan,
+            FixPlan::NothingToDo
+        );
+    }
+
+    #[test]
+    fn an_rdb_with_junk_after_it_stays_an_rdb() {
+        let d = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        // RDB 9, no keys, checksum disabled, then junk.
+        let mut f = b"REDIS0009\xff\0\0\0\0\0\0\0\0".to_vec();
+        let p = d.path().join("dump.rdb");
+        fs::write(&p, &f).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            check_path(&p, &AofCheckOptions::default()),
+            Ok(Checked::Rdb(_))
+        ));
+        f.extend(b"junk");
+        fs::write(&p, &f).unwrap_or_else(|e| panic!("{e}"));
+        match check_path(&p, &AofCheckOptions::default()) {
+            Ok(Checked::Rdb(r)) => assert_eq!(r.trailing_bytes, 4),
+            other => panic!("{other:?}"),
+        }
+        // A RESP tail makes it an RDB-preamble AOF.
+        f.truncate(f.len() - 4);
+        f.extend(encode_command(&["SET", "a", "1"]));
+        fs::write(&p, &f).unwrap_or_else(|e| panic!("{e}"));
+        match check_path(&p, &AofCheckOptions::default()) {
+            Ok(Checked::Aof(a)) => {
+                assert_eq!(a.parts[0].commands(), 1);
+                assert_eq!(a.parts[0].resp.as_ref().map(|r| r.start_offset), Some(18));
+                assert!(a.is_valid());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
