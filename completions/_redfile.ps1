@@ -25,8 +25,11 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify files: structure, checksums and (with --deep) every encoding')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair an AOF: cut an incomplete tail, or salvage around damage')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Summarize an RDB file: version, aux fields, keys per db, type and encoding')
+            [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
+            [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -43,9 +46,38 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'redfile;fix' {
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Keep the backup here instead of <file>.bak')
+            [CompletionResult]::new('--truncate-to-timestamp', '--truncate-to-timestamp', [CompletionResultType]::ParameterName, 'Cut at the first `#TS:` annotation later than this Unix time')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be cut; change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when standard input is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when standard input is not a terminal)')
+            [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not keep a backup of the original')
+            [CompletionResult]::new('--salvage', '--salvage', [CompletionResultType]::ParameterName, 'Skip damage in the middle, keeping every well-formed command after it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print a JSON document instead of text')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'redfile;info' {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for counting already expired keys, as Unix seconds (default: the current time)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of tables')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'redfile;check-aof' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'redfile;check-rdb' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -68,8 +100,11 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             break
         }
         'redfile;help' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify files: structure, checksums and (with --deep) every encoding')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding')
+            [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair an AOF: cut an incomplete tail, or salvage around damage')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Summarize an RDB file: version, aux fields, keys per db, type and encoding')
+            [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
+            [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -78,7 +113,16 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
         'redfile;help;check' {
             break
         }
+        'redfile;help;fix' {
+            break
+        }
         'redfile;help;info' {
+            break
+        }
+        'redfile;help;check-aof' {
+            break
+        }
+        'redfile;help;check-rdb' {
             break
         }
         'redfile;help;completions' {

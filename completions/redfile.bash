@@ -19,8 +19,17 @@ _redfile() {
             redfile,check)
                 cmd="redfile__subcmd__check"
                 ;;
+            redfile,check-aof)
+                cmd="redfile__subcmd__check__subcmd__aof"
+                ;;
+            redfile,check-rdb)
+                cmd="redfile__subcmd__check__subcmd__rdb"
+                ;;
             redfile,completions)
                 cmd="redfile__subcmd__completions"
+                ;;
+            redfile,fix)
+                cmd="redfile__subcmd__fix"
                 ;;
             redfile,help)
                 cmd="redfile__subcmd__help"
@@ -34,8 +43,17 @@ _redfile() {
             redfile__subcmd__help,check)
                 cmd="redfile__subcmd__help__subcmd__check"
                 ;;
+            redfile__subcmd__help,check-aof)
+                cmd="redfile__subcmd__help__subcmd__check__subcmd__aof"
+                ;;
+            redfile__subcmd__help,check-rdb)
+                cmd="redfile__subcmd__help__subcmd__check__subcmd__rdb"
+                ;;
             redfile__subcmd__help,completions)
                 cmd="redfile__subcmd__help__subcmd__completions"
+                ;;
+            redfile__subcmd__help,fix)
+                cmd="redfile__subcmd__help__subcmd__fix"
                 ;;
             redfile__subcmd__help,help)
                 cmd="redfile__subcmd__help__subcmd__help"
@@ -53,7 +71,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check info completions man help"
+            opts="-h -V --help --version check fix info check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -88,6 +106,34 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__check__subcmd__aof)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__check__subcmd__rdb)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__completions)
             opts="-h -V --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -102,8 +148,30 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__fix)
+            opts="-y -h -V --dry-run --yes --no-backup --backup --salvage --truncate-to-timestamp --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --backup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --truncate-to-timestamp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__help)
-            opts="check info completions man help"
+            opts="check fix info check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,7 +198,49 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__help__subcmd__check__subcmd__aof)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__check__subcmd__rdb)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__fix)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

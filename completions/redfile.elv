@@ -22,8 +22,11 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand check 'Verify files: structure, checksums and (with --deep) every encoding'
+            cand check 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
+            cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+            cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
+            cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand completions 'Print shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -38,9 +41,35 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;fix'= {
+            cand --backup 'Keep the backup here instead of <file>.bak'
+            cand --truncate-to-timestamp 'Cut at the first `#TS:` annotation later than this Unix time'
+            cand --dry-run 'Show what would be cut; change nothing'
+            cand -y 'Do not ask for confirmation (required when standard input is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when standard input is not a terminal)'
+            cand --no-backup 'Do not keep a backup of the original'
+            cand --salvage 'Skip damage in the middle, keeping every well-formed command after it'
+            cand --json 'Print a JSON document instead of text'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;info'= {
             cand --now '"Now" for counting already expired keys, as Unix seconds (default: the current time)'
             cand --json 'Print JSON instead of tables'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;check-aof'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;check-rdb'= {
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -60,15 +89,24 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand --version 'Print version'
         }
         &'redfile;help'= {
-            cand check 'Verify files: structure, checksums and (with --deep) every encoding'
+            cand check 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
+            cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+            cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
+            cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand completions 'Print shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'redfile;help;check'= {
         }
+        &'redfile;help;fix'= {
+        }
         &'redfile;help;info'= {
+        }
+        &'redfile;help;check-aof'= {
+        }
+        &'redfile;help;check-rdb'= {
         }
         &'redfile;help;completions'= {
         }

@@ -3,9 +3,12 @@
 
 pub mod aof;
 pub mod check;
+pub mod check_aof;
 pub mod codec;
+pub mod compat;
 pub mod fsutil;
 pub mod input;
 pub mod load;
 pub mod model;
 pub mod rdb;
+pub mod repair;

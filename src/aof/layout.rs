@@ -167,8 +167,9 @@ pub fn sniff_file(path: &Path) -> Result<FileContent, AofError> {
     })
 }
 
-/// Finds the manifest of an AOF directory.
-fn find_manifest(dir: &Path) -> Result<PathBuf, AofError> {
+/// Finds the manifest of an AOF directory: the one `*.manifest` file,
+/// ignoring Redis's `temp-*` leftovers.
+pub fn find_manifest(dir: &Path) -> Result<PathBuf, AofError> {
     let mut found = Vec::new();
     for entry in fs::read_dir(dir).map_err(io_err)? {
         let entry = entry.map_err(io_err)?;

@@ -14,7 +14,15 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 4] = ["check", "info", "completions", "man"];
+const SUBCOMMANDS: [&str; 7] = [
+    "check",
+    "fix",
+    "info",
+    "check-aof",
+    "check-rdb",
+    "completions",
+    "man",
+];
 
 fn updating() -> bool {
     std::env::var_os("REDFILE_UPDATE_DOCS").is_some()

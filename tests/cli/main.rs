@@ -2,8 +2,11 @@
 //! helpers here.
 
 #![allow(clippy::print_stderr, clippy::print_stdout)]
+mod aof;
 mod check;
 mod docs;
+mod dropin;
+mod fix;
 mod fixtures;
 mod info;
 mod interop;

@@ -18,11 +18,20 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Verify files: structure, checksums and (with --deep) every encoding.
+    /// Verify RDB and AOF files (single, preamble, multi-part): structure,
+    /// checksums and (with --deep) every encoding.
     Check(cmd::check::CheckArgs),
+    /// Repair an AOF: cut an incomplete tail, or salvage around damage.
+    Fix(cmd::fix::FixArgs),
     /// Summarize an RDB file: version, aux fields, keys per db, type and
     /// encoding.
     Info(cmd::info::InfoArgs),
+    /// Drop-in replacement for redis-check-aof (same arguments, output,
+    /// exit codes).
+    CheckAof(cmd::check_aof::CheckAofArgs),
+    /// Drop-in replacement for redis-check-rdb (same arguments, output,
+    /// exit codes).
+    CheckRdb(cmd::check_rdb::CheckRdbArgs),
     /// Print shell completions.
     Completions(cmd::completions::CompletionsArgs),
     /// Print or write man pages.

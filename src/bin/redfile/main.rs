@@ -5,13 +5,43 @@ mod cli;
 mod cmd;
 mod exit;
 mod render;
+mod render_aof;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The entry of a drop-in mode: program name, then its arguments.
+type DropIn = fn(&str, &[std::ffi::OsString]) -> anyhow::Result<exit::ExitStatus>;
+
 fn main() -> ExitCode {
+    // Invoked through a link named like the Redis tools: behave like them
+    // (redis-server also dispatches on a substring of argv[0]).
+    let mut argv = std::env::args_os();
+    let argv0 = argv
+        .next()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let base = std::path::Path::new(&argv0)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dropin = if base.contains("redis-check-aof") {
+        Some(cmd::check_aof::run_as as DropIn)
+    } else if base.contains("redis-check-rdb") {
+        Some(cmd::check_rdb::run_as as DropIn)
+    } else {
+        None
+    };
+    if let Some(run) = dropin {
+        let args: Vec<_> = argv.collect();
+        return match run(&argv0, &args) {
+            Ok(status) => status.into(),
+            Err(err) => report(err),
+        };
+    }
     let cli = cli::Cli::parse();
     match cmd::run(cli) {
         Ok(status) => status.into(),

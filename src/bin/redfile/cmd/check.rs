@@ -5,16 +5,25 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use redfile::check::{check_rdb, CheckOptions, ChecksumStatus, RdbReport, Severity};
+use redfile::check::{CheckOptions, ChecksumStatus, RdbReport, Severity};
+use redfile::check_aof::{check_path, AofCheckOptions, AofReport, Checked};
 use redfile::rdb::encoding::Depth;
-use redfile::rdb::RdbReader;
 use serde_json::json;
 
 use crate::exit::ExitStatus;
 
-/// Verify RDB files: every record, the CRC-64 checksum, and with --deep
-/// every internal encoding (ziplist, listpack, intset, zipmap, quicklist,
-/// stream listpacks) the way redis-check-rdb's deep sanitization does.
+/// Verify RDB and AOF files: every record, the CRC-64 checksum, and with
+/// --deep every internal encoding (ziplist, listpack, intset, zipmap,
+/// quicklist, stream listpacks) the way redis-check-rdb's deep
+/// sanitization does.
+///
+/// An AOF may be given as a single file (RESP, or RDB preamble + RESP), a
+/// multi-part manifest, or the appendonlydir directory; what a path holds
+/// is decided by content, not by name. For each AOF file the report gives
+/// its format, the commands read, the last valid offset and line
+/// (redis-check-aof's ok_up_to / ok_up_to_line) and, when damaged, how many
+/// bytes a fix would cut, or where mid-file damage is and how much
+/// well-formed data follows it.
 ///
 /// A bad checksum, an already expired key or a corrupt value inside an
 /// intact record does not stop the walk: every problem is reported with
@@ -27,6 +36,7 @@ use crate::exit::ExitStatus;
 ///
 /// Examples:
 ///   redfile check dump.rdb
+///   redfile check /var/lib/redis/appendonlydir
 ///   redfile check --deep --json backups/*.rdb.gz
 ///   cat dump.rdb | redfile check -
 #[derive(Debug, Args)]
@@ -58,6 +68,8 @@ pub struct CheckArgs {
 pub enum FileOutcome {
     /// Checked as an RDB file.
     Rdb(Box<RdbReport>),
+    /// Checked as an AOF (single file, preamble or multi-part).
+    Aof(Box<AofReport>),
     /// Not readable as any known format; the reason, with its offset.
     Unrecognized {
         /// Offset of the problem.
@@ -67,19 +79,20 @@ pub enum FileOutcome {
     },
 }
 
-/// Checks one file. Errors are only those that stop the tool from reading
-/// at all (missing file, permission).
+/// Checks one path. Errors are only those that stop the tool from reading
+/// at all (missing file, permission, a directory without one manifest).
 pub fn check_file(path: &std::path::Path, opts: CheckOptions) -> anyhow::Result<FileOutcome> {
-    let input =
-        redfile::input::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let ropts = opts.reader_options(input.size_hint);
-    match RdbReader::with_options(input.reader, ropts) {
-        Ok(reader) => Ok(FileOutcome::Rdb(Box::new(check_rdb(reader, opts)))),
-        Err(e) => Ok(FileOutcome::Unrecognized {
-            offset: e.offset,
-            message: e.kind.to_string(),
-        }),
-    }
+    let aopts = AofCheckOptions {
+        rdb: opts,
+        ..AofCheckOptions::default()
+    };
+    let checked =
+        check_path(path, &aopts).with_context(|| format!("cannot check {}", path.display()))?;
+    Ok(match checked {
+        Checked::Rdb(r) => FileOutcome::Rdb(r),
+        Checked::Aof(a) => FileOutcome::Aof(a),
+        Checked::Unrecognized { offset, message } => FileOutcome::Unrecognized { offset, message },
+    })
 }
 
 /// Runs the subcommand.
@@ -114,6 +127,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
         };
         let ok = match &outcome {
             FileOutcome::Rdb(r) => r.errors() == 0,
+            FileOutcome::Aof(a) => a.is_valid(),
             FileOutcome::Unrecognized { .. } => false,
         };
         if !ok && status == ExitStatus::Ok {
@@ -130,6 +144,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
                     }
                     v
                 }
+                FileOutcome::Aof(a) => aof_json(&name, a, ok),
                 FileOutcome::Unrecognized { offset, message } => json!({
                     "file": name, "format": "unknown", "ok": false,
                     "findings": [{"severity": "error", "offset": offset, "code": "bad-signature", "message": message}],
@@ -148,9 +163,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitStatus> {
     Ok(status)
 }
 
+use crate::render_aof::{aof_json, print_aof};
+
 fn print_text(out: &mut impl Write, name: &str, outcome: &FileOutcome) -> anyhow::Result<()> {
     let r = match outcome {
         FileOutcome::Rdb(r) => r,
+        FileOutcome::Aof(a) => return print_aof(out, name, a),
         FileOutcome::Unrecognized { offset, message } => {
             writeln!(out, "{name}: not a recognized file")?;
             writeln!(out, "  error   offset {offset}: {message}")?;

@@ -48,6 +48,11 @@ pub fn run(args: InfoArgs) -> anyhow::Result<ExitStatus> {
     let name = args.file.display().to_string();
     let report = match check_file(&args.file, opts)? {
         FileOutcome::Rdb(r) => r,
+        // An RDB-preamble AOF: summarize its RDB part.
+        FileOutcome::Aof(a) => match a.parts.first().and_then(|p| p.rdb.clone()) {
+            Some(r) if a.parts.len() == 1 => r,
+            _ => anyhow::bail!("{name}: an AOF without an RDB part; `redfile check` reports on it"),
+        },
         FileOutcome::Unrecognized { offset, message } => {
             anyhow::bail!("{name}: not an RDB file (offset {offset}: {message})")
         }

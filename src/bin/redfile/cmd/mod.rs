@@ -1,7 +1,10 @@
 //! One module per subcommand; this is the single dispatch.
 
 pub mod check;
+pub mod check_aof;
+pub mod check_rdb;
 pub mod completions;
+pub mod fix;
 pub mod info;
 pub mod man;
 
@@ -13,6 +16,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Info(args) => info::run(args),
+        Command::Fix(args) => fix::run(args),
+        Command::CheckAof(args) => check_aof::run(args),
+        Command::CheckRdb(args) => check_rdb::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
