@@ -7,13 +7,25 @@ use super::manifest::ManifestError;
 
 /// An AOF problem at a byte offset (absolute, from the start of the file).
 #[derive(Debug, thiserror::Error)]
-#[error("at offset {offset}: {kind}")]
 pub struct AofError {
     /// Absolute byte offset the error refers to (0 when it is not about bytes,
     /// e.g. a missing file).
     pub offset: u64,
     /// What went wrong.
     pub kind: AofErrorKind,
+}
+
+impl std::fmt::Display for AofError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            // Not about bytes of a file: an offset would only mislead.
+            AofErrorKind::Io(_)
+            | AofErrorKind::MissingFile { .. }
+            | AofErrorKind::NoManifest { .. }
+            | AofErrorKind::SeveralManifests { .. } => write!(f, "{}", self.kind),
+            _ => write!(f, "at offset {}: {}", self.offset, self.kind),
+        }
+    }
 }
 
 impl AofError {

@@ -121,21 +121,25 @@ fn a_missing_file_is_exit_2_and_others_are_still_checked() {
         .code(2);
     let out = stdout_of(&a);
     assert!(
-        out.contains("/nonexistent/dump.rdb: cannot read: cannot open /nonexistent/dump.rdb"),
+        out.contains("/nonexistent/dump.rdb: cannot read: cannot check /nonexistent/dump.rdb: No such file or directory"),
         "{out}"
     );
     assert!(out.contains("result    OK"), "{out}");
 }
 
 #[test]
-fn not_an_rdb_file_is_exit_1_with_the_signature_found() {
+fn neither_rdb_nor_manifest_is_read_as_an_aof_and_fails_at_its_first_byte() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("notes.txt");
     std::fs::write(&p, b"hello there, not redis").expect("write");
     let a = redfile().arg("check").arg(&p).assert().code(1);
     let out = stdout_of(&a);
-    assert!(out.contains("offset 0: not an RDB file"), "{out}");
-    assert!(out.contains("\"hello the\""), "{out}");
+    assert!(
+        out.contains("damage    offset 0: malformed record: item starts with byte 0x68 instead of '*' or '#'"),
+        "{out}"
+    );
+    assert!(out.contains("redis     AOF "), "{out}");
+    assert!(out.contains("result    DAMAGED"), "{out}");
 }
 
 #[test]
