@@ -41,6 +41,8 @@ impl std::fmt::Debug for Input {
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 const READ_BUFFER: usize = 1 << 20;
+/// Files at least this large are read ahead on a second thread.
+const READ_AHEAD_MIN: u64 = 8 << 20;
 
 /// Opens `path`, or standard input when it is `-`.
 pub fn open(path: &Path) -> io::Result<Input> {
@@ -50,7 +52,13 @@ pub fn open(path: &Path) -> io::Result<Input> {
     let f = File::open(path)?;
     let meta = f.metadata()?;
     let size = meta.is_file().then_some(meta.len());
-    sniff(Box::new(f), size)
+    // Large regular files are read ahead on a second thread. Not pipes or
+    // terminals: a thread blocked reading one could outlive the caller.
+    let src: Box<dyn Read + Send> = match size {
+        Some(n) if n >= READ_AHEAD_MIN => Box::new(crate::readahead::ReadAhead::new(f)?),
+        _ => Box::new(f),
+    };
+    sniff(src, size)
 }
 
 /// Wraps a stream, decompressing it if its first bytes say so.

@@ -11,4 +11,5 @@ pub mod input;
 pub mod load;
 pub mod model;
 pub mod rdb;
+pub mod readahead;
 pub mod repair;

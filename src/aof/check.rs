@@ -293,6 +293,11 @@ impl<R: Read> Walker<'_, R> {
     fn read_header(&mut self, prefix: u8, keep: u64) -> io::Result<Result<i64, Failure>> {
         let at = self.input.offset();
         self.epos = at;
+        if let Some((v, n)) = fast_header(self.input.data(), prefix) {
+            self.input.consume(n);
+            self.line += 1;
+            return Ok(Ok(v));
+        }
         loop {
             let data = self.input.data();
             if let Some(n) = fgets_len(data, HEADER_LINE_MAX) {
@@ -356,7 +361,12 @@ impl<R: Read> Walker<'_, R> {
     /// `readBytes()` + `consumeNewline()` for a payload of `len` bytes.
     /// Returns the first (up to) 6 payload bytes: enough to compare the
     /// first argument with MULTI/EXEC the way C `strcasecmp` does.
-    fn read_payload(&mut self, len: i64, keep: u64) -> io::Result<Result<Vec<u8>, Failure>> {
+    fn read_payload(
+        &mut self,
+        len: i64,
+        keep: u64,
+        head_wanted: HeadWanted,
+    ) -> io::Result<Result<Head, Failure>> {
         let at = self.input.offset();
         self.epos = at;
         let ulen = len.unsigned_abs();
@@ -402,14 +412,17 @@ impl<R: Read> Walker<'_, R> {
             }
             let total = want;
             let data = &self.input.data()[..total];
-            let head = data[..(total - 2).min(6)].to_vec();
+            let head = match head_wanted {
+                HeadWanted::Yes => Head::of(&data[..(total - 2).min(6)]),
+                HeadWanted::No => Head::EMPTY,
+            };
             let tail = [data[total - 2], data[total - 1]];
             self.input.consume(total);
             (head, tail)
         } else {
             let head_len = ulen.min(6) as usize;
             self.input.ensure(head_len, keep)?;
-            let head = self.input.data()[..self.input.data().len().min(head_len)].to_vec();
+            let head = Head::of(&self.input.data()[..self.input.data().len().min(head_len)]);
             let skipped = self.input.skip(ulen)?;
             let here = self.input.offset();
             if skipped < ulen || !self.input.ensure(2, here)? {
@@ -462,12 +475,18 @@ impl<R: Read> Walker<'_, R> {
                     cause: FailCause::Grammar(kind),
                 }));
             }
-            let head = match self.read_payload(len, start)? {
+            let wanted = if i == 0 {
+                HeadWanted::Yes
+            } else {
+                HeadWanted::No
+            };
+            let head = match self.read_payload(len, start, wanted)? {
                 Ok(h) => h,
                 Err(f) => return Ok(Err(f)),
             };
             if i == 0 {
-                if c_str_eq_ignore_case(&head, b"multi") {
+                let head = head.bytes();
+                if c_str_eq_ignore_case(head, b"multi") {
                     *multi += 1;
                     if *multi != 1 {
                         return Ok(Err(Failure {
@@ -477,7 +496,7 @@ impl<R: Read> Walker<'_, R> {
                             cause: FailCause::NestedMulti,
                         }));
                     }
-                } else if c_str_eq_ignore_case(&head, b"exec") {
+                } else if c_str_eq_ignore_case(head, b"exec") {
                     *multi -= 1;
                     if *multi != 0 {
                         return Ok(Err(Failure {
@@ -1281,4 +1300,67 @@ mod agreement {
             }
         }
     }
+}
+
+/// Whether an argument's first bytes are needed (only the command name's
+/// are: MULTI/EXEC detection); skipping the others avoids touching them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HeadWanted {
+    Yes,
+    No,
+}
+
+/// Up to the first six bytes of an argument.
+#[derive(Clone, Copy)]
+struct Head {
+    buf: [u8; 6],
+    len: usize,
+}
+
+impl Head {
+    const EMPTY: Head = Head {
+        buf: [0; 6],
+        len: 0,
+    };
+
+    fn of(b: &[u8]) -> Self {
+        let mut buf = [0u8; 6];
+        let len = b.len().min(6);
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = *s;
+        }
+        Head { buf, len }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// The common, canonical header `<prefix><digits>\r\n`, parsed without the
+/// C emulation of `readLong()`; anything else (signs, spaces, a cut line)
+/// returns `None` and takes the exact path, which gives the same value for
+/// canonical input.
+#[inline]
+fn fast_header(data: &[u8], prefix: u8) -> Option<(i64, usize)> {
+    if data.first() != Some(&prefix) {
+        return None;
+    }
+    let mut v: i64 = 0;
+    let mut i = 1;
+    while let Some(&b) = data.get(i) {
+        if b.is_ascii_digit() {
+            if i > 18 {
+                return None;
+            }
+            v = v * 10 + i64::from(b - b'0');
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if i == 1 || data.get(i) != Some(&b'\r') || data.get(i + 1) != Some(&b'\n') {
+        return None;
+    }
+    Some((v, i + 2))
 }

@@ -272,7 +272,7 @@ pub(crate) fn strtol(s: &[u8]) -> Strtol {
 /// needed to know.
 pub(crate) fn fgets_len(input: &[u8], max: usize) -> Option<usize> {
     let window = &input[..input.len().min(max)];
-    match window.iter().position(|&b| b == b'\n') {
+    match memchr::memchr(b'\n', window) {
         Some(i) => Some(i + 1),
         None if input.len() >= max => Some(max),
         None => None,
