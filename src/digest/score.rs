@@ -435,3 +435,118 @@ pub fn format_g17(d: f64) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fpconv_spec_examples() {
+        let cases: &[(f64, &str)] = &[
+            (1.0, "1"),
+            (1e8, "1e+8"),
+            (0.1, "0.1"),
+            (1e21, "1e+21"),
+            (1e-7, "1e-7"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+            (-0.0, "-0"),
+            (0.0, "0"),
+            (-6016.951217939863, "-6016.9512179398635"),
+            (5.299064834871378e16, "52990648348713776"),
+            (10000000.0, "10000000"),
+            (12345678901234567890.0, "12345678901234567000"),
+            (2.5e-5, "0.000025"),
+            (1e-6, "0.000001"),
+            (100.5, "100.5"),
+            (1.5e-6, "1.5e-6"),
+            (1e100, "1e+100"),
+            (5e-324, "5e-324"),
+            (261773.14888395905, "2.6177314888395905e+5"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (1.5, "1.5"),
+            (-1.5, "-1.5"),
+            (42.0, "42"),
+        ];
+        for &(d, want) in cases {
+            assert_eq!(fpconv_dtoa(d), want, "{d:e}");
+        }
+    }
+
+    #[test]
+    fn g17_examples() {
+        let cases: &[(f64, &str)] = &[
+            (1.0, "1"),
+            (1e8, "100000000"),
+            (0.1, "0.10000000000000001"),
+            (1e21, "1e+21"),
+            (1e-7, "9.9999999999999995e-08"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (-0.0, "-0"),
+            (0.0, "0"),
+            (1.5, "1.5"),
+            (-2.25, "-2.25"),
+            (1e16, "10000000000000000"),
+            (1e17, "1e+17"),
+            (0.0001, "0.0001"),
+            (0.00001, "1.0000000000000001e-05"),
+            (123456.789, "123456.789"),
+            (5e-324, "4.9406564584124654e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+        ];
+        for &(d, want) in cases {
+            assert_eq!(format_g17(d), want, "{d:e}");
+        }
+    }
+
+    /// Vectors printed by Redis's own `fpconv_dtoa` and glibc's `%.17g`:
+    /// `<bits hex> <fpconv> <%.17g>` per line.
+    fn check_vectors(text: &str) -> usize {
+        let mut n = 0;
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            let mut it = line.split(' ');
+            let (Some(bits), Some(fp), Some(g)) = (it.next(), it.next(), it.next()) else {
+                panic!("bad vector line {line:?}");
+            };
+            let d = f64::from_bits(u64::from_str_radix(bits, 16).unwrap());
+            assert_eq!(fpconv_dtoa(d), fp, "fpconv {bits}");
+            assert_eq!(format_g17(d), g, "%.17g {bits}");
+            n += 1;
+        }
+        n
+    }
+
+    #[test]
+    fn reference_vectors() {
+        let n = check_vectors(include_str!("score_vectors.txt"));
+        assert!(n > 500, "{n}");
+    }
+
+    /// A larger vector file, when one is at hand.
+    #[test]
+    fn reference_vectors_from_env() {
+        if let Ok(path) = std::env::var("REDFILE_SCORE_VECTORS") {
+            let text = std::fs::read_to_string(path).unwrap();
+            check_vectors(&text);
+        }
+    }
+
+    #[test]
+    fn powers_table_is_consistent() {
+        for (i, &(frac, e)) in POWERS.iter().enumerate() {
+            let k = FIRST_POWER + POWER_STEP * i as i32;
+            assert!(frac >> 63 == 1, "entry {i} not normalized");
+            let log10 = (frac as f64).log10() + f64::from(e) * std::f64::consts::LOG10_2;
+            assert!(
+                (log10 - f64::from(k)).abs() < 1e-9,
+                "entry {i}: {log10} vs {k}"
+            );
+        }
+        assert_eq!(POWERS[0], (18054884314459144840, -1220));
+        assert_eq!(POWERS[86], (12648080533535911531, 1066));
+        // 10^4 = 0x2710 = 0x9c40 × 2^-2.
+        assert_eq!(POWERS[44], (0x9c40 << 48, -50));
+    }
+}
