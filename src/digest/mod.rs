@@ -43,6 +43,10 @@
 
 pub mod score;
 
+mod rdb;
+
+pub use rdb::{rdb_digest, RdbDigestError};
+
 #[cfg(test)]
 mod interop;
 
@@ -228,50 +232,49 @@ pub enum DigestError {
 }
 
 /// How to compute a digest: the server's rules plus what loading a file
-/// does to it.
+/// does to the data.
 ///
-/// The defaults mirror what a server holds right after loading the data
-/// (zset `-0` normalised for small sorted sets, empty collections skipped,
-/// no key dropped for its TTL). For a master loading a plain RDB, set
-/// [`DigestOptions::drop_expired_before_ms`] to the load time: it skips keys
-/// whose TTL is already past.
+/// [`DigestOptions::new`] hashes the model as it is, skipping only empty
+/// collections (which no server holds). That equals a live server's digest
+/// when the model was read from the RDB it just saved. What a server holds
+/// *after loading* a file can differ in two ways, both handled by
+/// [`rdb_digest`], which sees the record encodings:
+///
+/// * a small sorted set saved as a skiplist (one that shrank in memory) is
+///   converted to a listpack on load (7.0+), turning a `-0` score into `0`;
+///   one saved as a ziplist or listpack keeps its scores as stored. A
+///   [`Dataset`] does not record the encoding: set
+///   [`DigestOptions::normalize_small_zsets`] to treat every sorted set as
+///   a skiplist record;
+/// * a master loading a plain RDB drops keys whose TTL is past: set
+///   [`DigestOptions::drop_expired_before_ms`] to the load time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DigestOptions {
     /// The server's rules.
     pub rules: DigestRules,
-    /// When set (and the rules are 7.0+), a sorted set within these limits
-    /// is hashed as the listpack the server would hold: `-0` scores as `0`.
-    /// `None` hashes every score as it is in the model.
-    pub zset_listpack_limits: Option<ZsetListpackLimits>,
+    /// The loading server's `zset-max-listpack-*` settings.
+    pub zset_listpack_limits: ZsetListpackLimits,
+    /// Dataset digests: hash every sorted set within
+    /// [`DigestOptions::zset_listpack_limits`] as the listpack a 7.0+
+    /// server converts a skiplist record to (`-0` scores as `0`).
+    pub normalize_small_zsets: bool,
     /// Skip keys whose TTL is before this Unix time in ms (a master loading
-    /// a plain RDB drops them). Applies to [`DigestOptions::dataset_digest`]
-    /// only.
+    /// a plain RDB drops them). Not applied to single values.
     pub drop_expired_before_ms: Option<i64>,
     /// Skip empty lists, sets, sorted sets and hashes, as the server does on
-    /// load (they cannot exist in a live server). Applies to
-    /// [`DigestOptions::dataset_digest`] only.
+    /// load. Not applied to single values.
     pub skip_empty_collections: bool,
 }
 
 impl DigestOptions {
-    /// Load semantics for `rules` with the default listpack limits.
+    /// The model as it is (empty collections skipped), default limits.
     pub fn new(rules: DigestRules) -> Self {
         DigestOptions {
             rules,
-            zset_listpack_limits: Some(ZsetListpackLimits::default()),
+            zset_listpack_limits: ZsetListpackLimits::default(),
+            normalize_small_zsets: false,
             drop_expired_before_ms: None,
             skip_empty_collections: true,
-        }
-    }
-
-    /// Hashes exactly what the model holds: no zset normalisation, nothing
-    /// skipped (an in-memory engine that tracks encodings itself).
-    pub fn exact(rules: DigestRules) -> Self {
-        DigestOptions {
-            rules,
-            zset_listpack_limits: None,
-            drop_expired_before_ms: None,
-            skip_empty_collections: false,
         }
     }
 
@@ -292,7 +295,7 @@ impl DigestOptions {
     /// name), or an error for a module value or array.
     pub fn try_value_digest(&self, entry: &Entry) -> Result<Digest, DigestError> {
         let mut d = ZERO;
-        self.object_digest(&mut d, 0, entry, true)?;
+        self.object_digest(&mut d, 0, entry, self.normalize_small_zsets, true)?;
         Ok(d)
     }
 
@@ -301,7 +304,7 @@ impl DigestOptions {
     /// digest callback.
     pub fn value_digest(&self, entry: &Entry) -> Digest {
         let mut d = ZERO;
-        let _ = self.object_digest(&mut d, 0, entry, false);
+        let _ = self.object_digest(&mut d, 0, entry, self.normalize_small_zsets, false);
         d
     }
 
@@ -310,7 +313,7 @@ impl DigestOptions {
     pub fn key_digest(&self, entry: &Entry) -> Digest {
         let mut d = ZERO;
         mix_digest(&mut d, &entry.key);
-        let _ = self.object_digest(&mut d, 0, entry, false);
+        let _ = self.object_digest(&mut d, 0, entry, self.normalize_small_zsets, false);
         d
     }
 
@@ -346,7 +349,7 @@ impl DigestOptions {
             for e in kept {
                 let mut d = ZERO;
                 mix_digest(&mut d, &e.key);
-                self.object_digest(&mut d, db, e, strict)?;
+                self.object_digest(&mut d, db, e, self.normalize_small_zsets, strict)?;
                 xor_digest(&mut f, &d);
             }
         }
@@ -359,6 +362,7 @@ impl DigestOptions {
         d: &mut Digest,
         db: u64,
         entry: &Entry,
+        skiplist_record: bool,
         strict: bool,
     ) -> Result<(), DigestError> {
         let rules = self.rules;
@@ -381,11 +385,11 @@ impl DigestOptions {
             }
             Value::SortedSet(pairs) => {
                 mix_digest(d, &OBJ_ZSET.to_be_bytes());
-                let drop_zero_sign = rules.listpack_zset_drops_zero_sign()
-                    && self.zset_listpack_limits.is_some_and(|l| {
-                        pairs.len() <= l.max_entries
-                            && pairs.iter().all(|(m, _)| m.len() <= l.max_value)
-                    });
+                let l = self.zset_listpack_limits;
+                let drop_zero_sign = skiplist_record
+                    && rules.listpack_zset_drops_zero_sign()
+                    && pairs.len() <= l.max_entries
+                    && pairs.iter().all(|(m, _)| m.len() <= l.max_value);
                 for (member, score) in pairs {
                     let score = if drop_zero_sign && *score == 0.0 {
                         0.0
@@ -447,7 +451,7 @@ impl DigestOptions {
     }
 }
 
-/// `DEBUG DIGEST` of a dataset as a server holds it after loading it (see
+/// `DEBUG DIGEST` of a dataset as a server holding it reports it (see
 /// [`DigestOptions::new`]); all zeros for an empty dataset. Module values
 /// and arrays count as a module type without a digest callback; use
 /// [`DigestOptions::try_dataset_digest`] to refuse them.

@@ -409,12 +409,12 @@ pub fn format_g17(d: f64) -> String {
     };
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
     let mut out = String::from(sign);
-    if x < -4 || x >= P {
-        let mut frac = digits[1..].trim_end_matches('0').to_string();
+    if !(-4..P).contains(&x) {
+        let frac = digits[1..].trim_end_matches('0');
         out.push_str(&digits[..1]);
         if !frac.is_empty() {
             out.push('.');
-            out.push_str(&std::mem::take(&mut frac));
+            out.push_str(frac);
         }
         out.push('e');
         out.push(if x < 0 { '-' } else { '+' });
