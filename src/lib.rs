@@ -6,6 +6,7 @@ pub mod check;
 pub mod check_aof;
 pub mod codec;
 pub mod compat;
+pub mod digest;
 pub mod fsutil;
 pub mod input;
 pub mod load;
