@@ -1,0 +1,1 @@
+//! Interop test against a real redis-server.
