@@ -60,7 +60,8 @@ pub const MIN_WRITE_VERSION: u32 = 9;
 pub const MAX_WRITE_VERSION: u32 = 14;
 
 /// The encoding thresholds of the target server's configuration; the
-/// defaults are Redis 7.x's.
+/// defaults are those of Redis 7.x's shipped `redis.conf` (the compiled-in
+/// `hash-max-listpack-entries` of 7.0–7.2 is 512 instead of 128).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EncodingConfig {
     /// `hash-max-listpack-entries` (`hash-max-ziplist-entries` before 7.0).

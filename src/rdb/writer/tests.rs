@@ -124,7 +124,7 @@ fn stream(version: u32, n: u64) -> Stream {
 }
 
 /// Every type in the shapes that exercise each encoding of `version`.
-fn sample(version: u32) -> Dataset {
+pub(super) fn sample(version: u32) -> Dataset {
     let mut e: Vec<Entry> = Vec::new();
     let mut push = |k: &str, v: Value| e.push(Entry::new(b(k), v));
     push("str", Value::String(b("bar")));
