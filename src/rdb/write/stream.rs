@@ -74,8 +74,8 @@ pub fn encode_nodes(
             let full = lp.bytes() + totelelen >= max_bytes
                 || (limits.max_entries != 0 && o.entries.len() >= limits.max_entries);
             if full {
-                if let Some((o, lp)) = open.take() {
-                    nodes.push(close(o, lp, entries)?);
+                if let Some((o, _)) = open.take() {
+                    nodes.push(close(o, entries)?);
                 }
             }
         }
@@ -103,8 +103,8 @@ pub fn encode_nodes(
         append_entry(lp, o, e);
         o.entries.push(i);
     }
-    if let Some((o, lp)) = open.take() {
-        nodes.push(close(o, lp, entries)?);
+    if let Some((o, _)) = open.take() {
+        nodes.push(close(o, entries)?);
     }
     Ok(nodes)
 }
@@ -135,12 +135,9 @@ fn append_entry(lp: &mut ListpackBuilder, o: &Open, e: &StreamEntry) {
 }
 
 /// Rebuilds the node with its final master count (the in-place
-/// `lpReplaceInteger` Redis does on each append).
-fn close(
-    o: Open,
-    _lp: ListpackBuilder,
-    entries: &[StreamEntry],
-) -> Result<StreamNode, BlobTooLarge> {
+/// `lpReplaceInteger` Redis does on each append); the builder kept while
+/// the node was open only measured its size for the split decision.
+fn close(o: Open, entries: &[StreamEntry]) -> Result<StreamNode, BlobTooLarge> {
     let mut lp = ListpackBuilder::new();
     lp.push_int(o.entries.len() as i64);
     lp.push_int(0);
