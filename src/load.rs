@@ -34,8 +34,9 @@ pub fn read_rdb_dataset<R: Read>(mut reader: RdbReader<R>) -> Result<Dataset, Rd
                 ds.dbs.entry(db).or_default();
             }
             Record::Key(k) => {
-                let value = decode_value(k.kind, k.body, Depth::Header)
-                    .map_err(|e| RdbError::new(k.body_offset + e.offset as u64, e.kind))?;
+                let value = decode_value(k.kind, k.body, Depth::Header).map_err(|e| {
+                    RdbError::new(k.body_offset + e.offset as u64, e.kind)
+                })?;
                 let entry = Entry {
                     key: bytes(k.key)?,
                     value,
@@ -50,10 +51,7 @@ pub fn read_rdb_dataset<R: Read>(mut reader: RdbReader<R>) -> Result<Dataset, Rd
         }
     }
     if reader.offset() == 0 {
-        return Err(RdbError::new(
-            0,
-            RdbErrorKind::Invalid("empty input".into()),
-        ));
+        return Err(RdbError::new(0, RdbErrorKind::Invalid("empty input".into())));
     }
     Ok(ds)
 }
