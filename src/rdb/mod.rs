@@ -35,3 +35,6 @@ pub use reader::{
 };
 pub mod object;
 pub mod validate;
+pub mod write;
+pub mod writer;
+pub use writer::{write_dataset, EncodingConfig, RdbWriteError, RdbWriter, WriteOptions};
