@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair an AOF: cut an incomplete tail, or salvage around damage')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Summarize an RDB file: version, aux fields, keys per db, type and encoding')
+            [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -70,6 +71,16 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'redfile;digest' {
+            [CompletionResult]::new('--redis-version', '--redis-version', [CompletionResultType]::ParameterName, 'Use the digest rules of this Redis version (e.g. 7.0.15)')
+            [CompletionResult]::new('--per-key', '--per-key', [CompletionResultType]::ParameterName, 'Also print every key''s DEBUG DIGEST-VALUE (db, key, digest)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'redfile;check-aof' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -103,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding')
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair an AOF: cut an incomplete tail, or salvage around damage')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Summarize an RDB file: version, aux fields, keys per db, type and encoding')
+            [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -117,6 +129,9 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             break
         }
         'redfile;help;info' {
+            break
+        }
+        'redfile;help;digest' {
             break
         }
         'redfile;help;check-aof' {

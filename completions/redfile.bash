@@ -28,6 +28,9 @@ _redfile() {
             redfile,completions)
                 cmd="redfile__subcmd__completions"
                 ;;
+            redfile,digest)
+                cmd="redfile__subcmd__digest"
+                ;;
             redfile,fix)
                 cmd="redfile__subcmd__fix"
                 ;;
@@ -52,6 +55,9 @@ _redfile() {
             redfile__subcmd__help,completions)
                 cmd="redfile__subcmd__help__subcmd__completions"
                 ;;
+            redfile__subcmd__help,digest)
+                cmd="redfile__subcmd__help__subcmd__digest"
+                ;;
             redfile__subcmd__help,fix)
                 cmd="redfile__subcmd__help__subcmd__fix"
                 ;;
@@ -71,7 +77,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check fix info check-aof check-rdb completions man help"
+            opts="-h -V --help --version check fix info digest check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -148,6 +154,24 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__digest)
+            opts="-h -V --per-key --redis-version --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --redis-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__fix)
             opts="-y -h -V --dry-run --yes --no-backup --backup --salvage --truncate-to-timestamp --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -171,7 +195,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help)
-            opts="check fix info check-aof check-rdb completions man help"
+            opts="check fix info digest check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,6 +251,20 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__digest)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -25,6 +25,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand check 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
             cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+            cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand completions 'Print shell completions'
@@ -63,6 +64,15 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;digest'= {
+            cand --redis-version 'Use the digest rules of this Redis version (e.g. 7.0.15)'
+            cand --per-key 'Also print every key''s DEBUG DIGEST-VALUE (db, key, digest)'
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;check-aof'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -92,6 +102,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand check 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
             cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+            cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand completions 'Print shell completions'
@@ -103,6 +114,8 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;help;fix'= {
         }
         &'redfile;help;info'= {
+        }
+        &'redfile;help;digest'= {
         }
         &'redfile;help;check-aof'= {
         }

@@ -45,7 +45,7 @@ pub mod score;
 
 mod rdb;
 
-pub use rdb::{rdb_digest, RdbDigestError};
+pub use rdb::{rdb_digest, rdb_digest_per_key, RdbDigestError};
 
 #[cfg(test)]
 mod interop;

@@ -31,8 +31,18 @@ pub enum RdbDigestError {
 /// Module values and arrays are refused ([`DigestError`]): their digest
 /// cannot be computed without the module.
 pub fn rdb_digest<R: Read>(
+    reader: RdbReader<R>,
+    opts: &DigestOptions,
+) -> Result<Digest, RdbDigestError> {
+    rdb_digest_per_key(reader, opts, |_, _, _| {})
+}
+
+/// Like [`rdb_digest`], also calling `on_key(db, key, digest)` with each
+/// key's `DEBUG DIGEST-VALUE`, in file order.
+pub fn rdb_digest_per_key<R: Read>(
     mut reader: RdbReader<R>,
     opts: &DigestOptions,
+    mut on_key: impl FnMut(u64, &[u8], &Digest),
 ) -> Result<Digest, RdbDigestError> {
     // Per DB, the xor of SHA1(key digest): key order does not matter, and
     // the DB's mix is applied at the end in ascending DB order.
@@ -59,6 +69,9 @@ pub fn rdb_digest<R: Read>(
                     continue;
                 }
                 let skiplist = matches!(k.kind, ObjectKind::ZsetV1 | ObjectKind::ZsetV2);
+                let mut value = ZERO;
+                opts.object_digest(&mut value, k.db, &entry, skiplist, true)?;
+                on_key(k.db, &entry.key, &value);
                 let mut d = ZERO;
                 mix_digest(&mut d, &entry.key);
                 opts.object_digest(&mut d, k.db, &entry, skiplist, true)?;

@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 8] = [
     "check",
     "fix",
     "info",
@@ -22,6 +22,7 @@ const SUBCOMMANDS: [&str; 7] = [
     "check-rdb",
     "completions",
     "man",
+    "digest",
 ];
 
 fn updating() -> bool {

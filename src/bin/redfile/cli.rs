@@ -26,6 +26,9 @@ pub enum Command {
     /// Summarize an RDB file: version, aux fields, keys per db, type and
     /// encoding.
     Info(cmd::info::InfoArgs),
+    /// Compute the DEBUG DIGEST of an RDB file, as a server that loaded it
+    /// reports it.
+    Digest(cmd::digest::DigestArgs),
     /// Drop-in replacement for redis-check-aof (same arguments, output,
     /// exit codes).
     CheckAof(cmd::check_aof::CheckAofArgs),

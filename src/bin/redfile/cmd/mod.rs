@@ -4,6 +4,7 @@ pub mod check;
 pub mod check_aof;
 pub mod check_rdb;
 pub mod completions;
+pub mod digest;
 pub mod fix;
 pub mod info;
 pub mod man;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(args),
         Command::Info(args) => info::run(args),
         Command::Fix(args) => fix::run(args),
+        Command::Digest(args) => digest::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Completions(args) => completions::run(args),
