@@ -202,7 +202,8 @@ pub(crate) mod array_tag {
     pub const SMALLSTR: u64 = 3;
 }
 
-fn skip_array(i: &[u8], lim: FrameLimits) -> PResult<'_, ()> {
+/// An array's header: element count, insert flag and cursor.
+fn array_header(i: &[u8], lim: FrameLimits) -> PResult<'_, u64> {
     let at = i;
     let (i, count) = len(i)?;
     check_count(at, count, 3, "array element count", lim)?;
@@ -215,20 +216,13 @@ fn skip_array(i: &[u8], lim: FrameLimits) -> PResult<'_, ()> {
             RdbErrorKind::Invalid(format!("array insert flag {flag}, expected 0 or 1")),
         );
     }
+    Ok((i, count))
+}
+
+fn skip_array(i: &[u8], lim: FrameLimits) -> PResult<'_, ()> {
+    let (mut i, count) = array_header(i, lim)?;
     for _ in 0..count {
-        let start = i;
-        let (rest, _idx) = len(i)?;
-        let (rest, tag) = len(rest)?;
-        i = match tag {
-            array_tag::INT | array_tag::FLOAT => skip(rest, 8)?.0,
-            array_tag::SDS | array_tag::SMALLSTR => str_(rest)?.0,
-            other => {
-                return fail(
-                    start,
-                    RdbErrorKind::Invalid(format!("array element tag {other}, expected 0..3")),
-                )
-            }
-        };
+        i = skip_item(Item::ArrayElement, i)?.0;
     }
     Ok((i, ()))
 }
@@ -413,20 +407,7 @@ impl ValueWalker {
                     ValkeyHash2 => counted(i, Item::StrStrBin8, 10, "hash size"),
                     Stream(_) => counted(i, Item::StrStr, 2, "stream node count"),
                     Array => {
-                        let at = i;
-                        let (i, count) = len(i)?;
-                        check_count(at, count, 3, "array element count", lim)?;
-                        let (mut i, flag) = len(i)?;
-                        if flag == 1 {
-                            i = len_(i)?.0;
-                        } else if flag > 1 {
-                            return fail(
-                                i,
-                                RdbErrorKind::Invalid(format!(
-                                    "array insert flag {flag}, expected 0 or 1"
-                                )),
-                            );
-                        }
+                        let (i, count) = array_header(i, lim)?;
                         Ok((
                             i,
                             Stage::Items {

@@ -56,16 +56,16 @@ pub struct ValueSummary {
 type R<T> = Result<T, ObjectError>;
 
 /// Tracks the body so errors can say where in it they happened.
-struct Body<'a> {
-    all: &'a [u8],
+pub(crate) struct Body<'a> {
+    pub(crate) all: &'a [u8],
 }
 
 impl<'a> Body<'a> {
-    fn at(&self, rest: &[u8]) -> usize {
+    pub(crate) fn at(&self, rest: &[u8]) -> usize {
         self.all.len() - rest.len()
     }
 
-    fn err(&self, rest: &[u8], kind: RdbErrorKind) -> ObjectError {
+    pub(crate) fn err(&self, rest: &[u8], kind: RdbErrorKind) -> ObjectError {
         ObjectError {
             offset: self.at(rest),
             kind,
@@ -74,7 +74,7 @@ impl<'a> Body<'a> {
 
     /// Runs a primitive parser on the complete body: running out of input
     /// here means the value is shorter than its own framing said.
-    fn run<T>(&self, r: PResult<'a, T>, at: &'a [u8]) -> R<(&'a [u8], T)> {
+    pub(crate) fn run<T>(&self, r: PResult<'a, T>, at: &'a [u8]) -> R<(&'a [u8], T)> {
         r.map_err(|e| match e {
             nom::Err::Incomplete(_) => self.err(
                 &[],
@@ -94,21 +94,21 @@ impl<'a> Body<'a> {
         })
     }
 
-    fn len(&self, i: &'a [u8]) -> R<(&'a [u8], u64)> {
+    pub(crate) fn len(&self, i: &'a [u8]) -> R<(&'a [u8], u64)> {
         self.run(len(i), i)
     }
 
-    fn str(&self, i: &'a [u8]) -> R<(&'a [u8], RdbStr<'a>)> {
+    pub(crate) fn str(&self, i: &'a [u8]) -> R<(&'a [u8], RdbStr<'a>)> {
         self.run(rdb_str(i), i)
     }
 
-    fn bytes_of(&self, i: &'a [u8]) -> R<(&'a [u8], Cow<'a, [u8]>)> {
+    pub(crate) fn bytes_of(&self, i: &'a [u8]) -> R<(&'a [u8], Cow<'a, [u8]>)> {
         let (rest, s) = self.str(i)?;
         let b = s.to_bytes().map_err(|k| self.err(i, k))?;
         Ok((rest, b))
     }
 
-    fn vec(&self, i: &'a [u8]) -> R<(&'a [u8], Vec<u8>)> {
+    pub(crate) fn vec(&self, i: &'a [u8]) -> R<(&'a [u8], Vec<u8>)> {
         self.bytes_of(i).map(|(r, b)| (r, b.into_owned()))
     }
 }
@@ -244,14 +244,14 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
         }
         ListZiplist => {
             let (blob, at, s) = blob_of(&b, i)?;
-            Value::List(ziplist_elements(&b, at, &s, &blob, depth)?)
+            Value::List(list_elements(&b, at, &s, &blob, BlobKind::Ziplist, depth)?)
         }
         ListQuicklist => {
             let (mut i, n) = b.len(i)?;
             let mut out = Vec::new();
             for _ in 0..n {
                 let (blob, at, s) = blob_of(&b, i)?;
-                out.extend(ziplist_elements(&b, at, &s, &blob, depth)?);
+                out.extend(list_elements(&b, at, &s, &blob, BlobKind::Ziplist, depth)?);
                 i = b.str(i)?.0;
             }
             Value::List(out)
@@ -268,7 +268,7 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 match container {
                     QUICKLIST_NODE_CONTAINER_PLAIN => out.push(blob.into_owned()),
                     QUICKLIST_NODE_CONTAINER_PACKED => {
-                        out.extend(listpack_elements(&b, at, &s, &blob, depth)?)
+                        out.extend(list_elements(&b, at, &s, &blob, BlobKind::Listpack, depth)?)
                     }
                     other => {
                         return Err(b.err(
@@ -292,15 +292,15 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
         }
         SetListpack => {
             let (blob, at, s) = blob_of(&b, i)?;
-            let els = listpack_entries(&b, at, &s, &blob, depth, 1)?;
+            let els = blob_entries(&b, at, &s, &blob, BlobKind::Listpack, depth, Some(1))?;
             Value::Set(els.into_iter().map(BlobEntry::to_vec).collect())
         }
         ZsetZiplist | ZsetListpack => {
             let (blob, at, s) = blob_of(&b, i)?;
             let els = if kind == ZsetZiplist {
-                ziplist_entries(&b, at, &s, &blob, depth, 2)?
+                blob_entries(&b, at, &s, &blob, BlobKind::Ziplist, depth, Some(2))?
             } else {
-                listpack_entries(&b, at, &s, &blob, depth, 2)?
+                blob_entries(&b, at, &s, &blob, BlobKind::Listpack, depth, Some(2))?
             };
             let mut out = Vec::with_capacity(els.len() / 2);
             for pair in els.chunks_exact(2) {
@@ -320,9 +320,9 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
         HashZiplist | HashListpack => {
             let (blob, at, s) = blob_of(&b, i)?;
             let els = if kind == HashZiplist {
-                ziplist_entries(&b, at, &s, &blob, depth, 2)?
+                blob_entries(&b, at, &s, &blob, BlobKind::Ziplist, depth, Some(2))?
             } else {
-                listpack_entries(&b, at, &s, &blob, depth, 2)?
+                blob_entries(&b, at, &s, &blob, BlobKind::Listpack, depth, Some(2))?
             };
             Value::Hash(
                 els.chunks_exact(2)
@@ -341,7 +341,7 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 i
             };
             let (blob, at, s) = blob_of(&b, i)?;
-            let els = listpack_entries(&b, at, &s, &blob, depth, 3)?;
+            let els = blob_entries(&b, at, &s, &blob, BlobKind::Listpack, depth, Some(3))?;
             let mut out = Vec::with_capacity(els.len() / 3);
             for t in els.chunks_exact(3) {
                 let ttl = match t[2] {
@@ -468,59 +468,34 @@ fn blob_of<'a>(b: &Body<'a>, i: &'a [u8]) -> R<BlobAt<'a>> {
     Ok((blob, i, s))
 }
 
-fn ziplist_entries<'x>(
+/// The entries of a ziplist or listpack blob, validated at `depth`, in
+/// tuples of `tuple` whose first elements are unique (`None`: a list).
+fn blob_entries<'x>(
     b: &Body<'_>,
     at: &[u8],
     s: &RdbStr<'_>,
     blob: &'x [u8],
-    depth: Depth,
-    tuple: usize,
-) -> R<Vec<BlobEntry<'x>>> {
-    let e = |err| blob_error_at(b, at, s, err);
-    encoding::ziplist::validate(blob, depth).map_err(e)?;
-    let mut out = Vec::new();
-    for entry in encoding::ziplist::entries(blob).map_err(e)? {
-        out.push(entry.map_err(e)?);
-    }
-    check_tuples(b, at, s, BlobKind::Ziplist, &out, tuple, depth)?;
-    Ok(out)
-}
-
-fn listpack_entries<'x>(
-    b: &Body<'_>,
-    at: &[u8],
-    s: &RdbStr<'_>,
-    blob: &'x [u8],
-    depth: Depth,
-    tuple: usize,
-) -> R<Vec<BlobEntry<'x>>> {
-    let e = |err| blob_error_at(b, at, s, err);
-    encoding::listpack::validate(blob, depth).map_err(e)?;
-    let mut out = Vec::new();
-    for entry in encoding::listpack::entries(blob).map_err(e)? {
-        out.push(entry.map_err(e)?);
-    }
-    check_tuples(b, at, s, BlobKind::Listpack, &out, tuple, depth)?;
-    Ok(out)
-}
-
-fn check_tuples(
-    b: &Body<'_>,
-    at: &[u8],
-    s: &RdbStr<'_>,
     kind: BlobKind,
-    els: &[BlobEntry<'_>],
-    tuple: usize,
     depth: Depth,
-) -> R<()> {
-    // A list (tuple 0) may hold the same element many times: only sets,
-    // hashes and zsets have unique first elements.
-    if tuple == 0 {
-        return Ok(());
+    tuple: Option<usize>,
+) -> R<Vec<BlobEntry<'x>>> {
+    let e = |err| blob_error_at(b, at, s, err);
+    let mut out = Vec::new();
+    if kind == BlobKind::Ziplist {
+        encoding::ziplist::validate(blob, depth).map_err(e)?;
+        for entry in encoding::ziplist::entries(blob).map_err(e)? {
+            out.push(entry.map_err(e)?);
+        }
+    } else {
+        encoding::listpack::validate(blob, depth).map_err(e)?;
+        for entry in encoding::listpack::entries(blob).map_err(e)? {
+            out.push(entry.map_err(e)?);
+        }
     }
-    encoding::check_tuples(kind, els.iter().copied().map(Ok), tuple, depth)
-        .map(|_| ())
-        .map_err(|err| blob_error_at(b, at, s, err))
+    if let Some(tuple) = tuple {
+        encoding::check_tuples(kind, out.iter().copied().map(Ok), tuple, depth).map_err(e)?;
+    }
+    Ok(out)
 }
 
 fn blob_error_at(b: &Body<'_>, at: &[u8], s: &RdbStr<'_>, e: BlobError) -> ObjectError {
@@ -541,27 +516,15 @@ fn blob_error_at(b: &Body<'_>, at: &[u8], s: &RdbStr<'_>, e: BlobError) -> Objec
     }
 }
 
-fn ziplist_elements(
+fn list_elements(
     b: &Body<'_>,
     at: &[u8],
     s: &RdbStr<'_>,
     blob: &[u8],
+    kind: BlobKind,
     depth: Depth,
 ) -> R<Vec<Vec<u8>>> {
-    Ok(ziplist_entries(b, at, s, blob, depth, 0)?
-        .into_iter()
-        .map(BlobEntry::to_vec)
-        .collect())
-}
-
-fn listpack_elements(
-    b: &Body<'_>,
-    at: &[u8],
-    s: &RdbStr<'_>,
-    blob: &[u8],
-    depth: Depth,
-) -> R<Vec<Vec<u8>>> {
-    Ok(listpack_entries(b, at, s, blob, depth, 0)?
+    Ok(blob_entries(b, at, s, blob, kind, depth, None)?
         .into_iter()
         .map(BlobEntry::to_vec)
         .collect())

@@ -14,10 +14,10 @@ use std::collections::HashSet;
 use foldhash::fast::RandomState;
 
 use super::encoding::{self, BlobEntry, BlobKind, Depth};
-use super::error::{PError, RdbErrorKind};
+use super::error::RdbErrorKind;
 use super::kind::ObjectKind;
-use super::object::{decode_value, ObjectError, ValueSummary};
-use super::primitives::{double_bin, double_str, len, rdb_str, PResult, RdbStr};
+use super::object::{decode_value, Body, ObjectError, ValueSummary};
+use super::primitives::{double_bin, double_str, len, rdb_str, RdbStr};
 use crate::model::Value;
 
 type R<T> = Result<T, ObjectError>;
@@ -25,48 +25,18 @@ type R<T> = Result<T, ObjectError>;
 /// A duplicate detector over borrowed (or, for LZF elements, owned) bytes.
 type Seen<'a> = HashSet<Cow<'a, [u8]>, RandomState>;
 
-struct Walk<'a> {
-    all: &'a [u8],
+/// The value's bytes, with the helpers of `object.rs` (positions in
+/// errors, primitives on a complete body) and the checks of this walk.
+struct Walk<'a>(Body<'a>);
+
+impl<'a> std::ops::Deref for Walk<'a> {
+    type Target = Body<'a>;
+    fn deref(&self) -> &Body<'a> {
+        &self.0
+    }
 }
 
 impl<'a> Walk<'a> {
-    fn err(&self, at: &[u8], kind: RdbErrorKind) -> ObjectError {
-        ObjectError {
-            offset: self.all.len() - at.len(),
-            kind,
-        }
-    }
-
-    fn run<T>(&self, r: PResult<'a, T>, at: &'a [u8]) -> R<(&'a [u8], T)> {
-        r.map_err(|e| match e {
-            nom::Err::Incomplete(_) => self.err(
-                &[],
-                RdbErrorKind::Invalid("value ends before its last element".into()),
-            ),
-            nom::Err::Error(PError { remaining, kind })
-            | nom::Err::Failure(PError { remaining, kind }) => ObjectError {
-                offset: self.all.len().saturating_sub(remaining).min(self.all.len()),
-                kind,
-            },
-        })
-        .map_err(|mut e| {
-            if e.offset > self.all.len() {
-                e.offset = self.all.len() - at.len();
-            }
-            e
-        })
-    }
-
-    /// One string, expanded if compressed (which also verifies the LZF).
-    fn bytes(&self, i: &'a [u8]) -> R<(&'a [u8], Cow<'a, [u8]>)> {
-        let (rest, s) = self.run(rdb_str(i), i)?;
-        let b = match s {
-            RdbStr::Raw(b) => Cow::Borrowed(b),
-            other => other.to_bytes().map_err(|k| self.err(i, k))?,
-        };
-        Ok((rest, b))
-    }
-
     fn unique(&self, seen: &mut Seen<'a>, v: Cow<'a, [u8]>, at: &[u8], what: &str) -> R<()> {
         if seen.insert(v) {
             Ok(())
@@ -167,13 +137,13 @@ fn summary(elements: u64) -> ValueSummary {
 
 /// Validates a value as `check --deep` does, without building it.
 pub fn validate_value(kind: ObjectKind, body: &[u8]) -> R<ValueSummary> {
-    let w = Walk { all: body };
+    let w = Walk(Body { all: body });
     use ObjectKind::*;
     match kind {
         ListLinked => {
             let (mut i, n) = w.run(len(body), body)?;
             for _ in 0..n {
-                i = w.bytes(i)?.0;
+                i = w.bytes_of(i)?.0;
             }
             Ok(summary(n))
         }
@@ -190,10 +160,10 @@ pub fn validate_value(kind: ObjectKind, body: &[u8]) -> R<ValueSummary> {
             };
             for _ in 0..n {
                 let at = i;
-                let (r, m) = w.bytes(i)?;
+                let (r, m) = w.bytes_of(i)?;
                 w.unique(&mut seen, m, at, what)?;
                 i = match kind {
-                    HashHashtable => w.bytes(r)?.0,
+                    HashHashtable => w.bytes_of(r)?.0,
                     ZsetV1 | ZsetV2 => {
                         let (r, score) = if kind == ZsetV1 {
                             w.run(double_str(r), r)?
@@ -256,7 +226,7 @@ pub fn validate_value(kind: ObjectKind, body: &[u8]) -> R<ValueSummary> {
                 i = match container {
                     super::consts::QUICKLIST_NODE_CONTAINER_PLAIN => {
                         total += 1;
-                        w.bytes(r)?.0
+                        w.bytes_of(r)?.0
                     }
                     super::consts::QUICKLIST_NODE_CONTAINER_PACKED => {
                         let (rest, n) = w.blob(r, BlobKind::Listpack, None)?;
