@@ -4,6 +4,7 @@
 pub mod aof;
 pub mod check;
 pub mod codec;
+pub mod engine;
 pub mod fsutil;
 pub mod input;
 pub mod load;
