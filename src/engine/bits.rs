@@ -224,7 +224,11 @@ fn overflow(f: &Field, sum: i128) -> Option<i128> {
         Overflow::Sat => Some(if sum > max { max } else { min }),
         Overflow::Wrap => {
             let m = sum.rem_euclid(1i128 << f.bits);
-            Some(if f.signed && m > max { m - (1i128 << f.bits) } else { m })
+            Some(if f.signed && m > max {
+                m - (1i128 << f.bits)
+            } else {
+                m
+            })
         }
     }
 }

@@ -52,11 +52,7 @@ pub(crate) fn library_name(code: &[u8]) -> EngineResult<Vec<u8>> {
             String::from_utf8_lossy(engine)
         )));
     }
-    if name.is_empty()
-        || !name
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
-    {
+    if name.is_empty() || !name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_') {
         return Err(err(
             "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long",
         ));

@@ -169,7 +169,12 @@ fn fields<'a>(a: &mut Args<'a>, numfields_msg: &str) -> EngineResult<&'a [&'a [u
     Ok(rest)
 }
 
-fn hexpire_generic(e: &mut Engine, a: &mut Args, relative: bool, seconds: bool) -> EngineResult<Reply> {
+fn hexpire_generic(
+    e: &mut Engine,
+    a: &mut Args,
+    relative: bool,
+    seconds: bool,
+) -> EngineResult<Reply> {
     let key = a.next_bytes()?;
     e.get_hash(key)?;
     let mut when = a.next_i64()?;
@@ -271,7 +276,9 @@ pub(crate) fn hget(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let key = a.next_bytes()?;
     let f = a.next_bytes()?;
     Ok(Reply::opt_bulk(
-        e.get_hash(key)?.and_then(|h| h.get(f)).map(|x| x.value.clone()),
+        e.get_hash(key)?
+            .and_then(|h| h.get(f))
+            .map(|x| x.value.clone()),
     ))
 }
 
@@ -286,7 +293,11 @@ pub(crate) fn hgetall(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let key = a.next_bytes()?;
     let mut v: Vec<(Vec<u8>, Vec<u8>)> = e
         .get_hash(key)?
-        .map(|h| h.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect())
+        .map(|h| {
+            h.iter()
+                .map(|(k, f)| (k.clone(), f.value.clone()))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     Ok(Reply::Array(

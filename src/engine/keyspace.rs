@@ -320,7 +320,8 @@ fn expire_generic(
             "ERR GT and LT options at the same time are not compatible",
         ));
     }
-    let bad_time = || EngineError::reply(format!("ERR invalid expire time in '{}' command", a.name()));
+    let bad_time =
+        || EngineError::reply(format!("ERR invalid expire time in '{}' command", a.name()));
     let mut when = parse_i64(param).ok_or(EngineError::NotInteger)?;
     if seconds {
         when = when.checked_mul(1000).ok_or_else(bad_time)?;
@@ -440,7 +441,9 @@ pub(crate) fn restore(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
         }
     }
     if !replace && e.key_exists(key) {
-        return Err(EngineError::reply("BUSYKEY Target key name already exists."));
+        return Err(EngineError::reply(
+            "BUSYKEY Target key name already exists.",
+        ));
     }
     let mut ttl = parse_i64(ttl_arg).ok_or(EngineError::NotInteger)?;
     if ttl < 0 {
@@ -451,9 +454,7 @@ pub(crate) fn restore(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
             command: a.name().to_string(),
         });
     };
-    let value = decoder
-        .decode_value(payload)
-        .map_err(EngineError::Reply)?;
+    let value = decoder.decode_value(payload).map_err(EngineError::Reply)?;
     if ttl != 0 && !absttl {
         ttl = ttl.saturating_add(e.now_ms);
     }
@@ -499,5 +500,8 @@ pub(crate) fn unsupported_script(_e: &mut Engine, a: &mut Args) -> EngineResult<
 
 /// `SFLUSH`: cluster-only.
 pub(crate) fn unsupported_cluster(_e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
-    Err(EngineError::unsupported(a.name(), "cluster slots are not modelled"))
+    Err(EngineError::unsupported(
+        a.name(),
+        "cluster slots are not modelled",
+    ))
 }

@@ -40,9 +40,8 @@ fn push(l: &mut VecDeque<Vec<u8>>, w: End, v: Vec<u8>) {
 
 /// Blocking-command timeout: a non-negative float.
 fn timeout(b: &[u8]) -> EngineResult<()> {
-    let t = parse_f64(b).ok_or_else(|| {
-        EngineError::reply("ERR timeout is not a float or out of range")
-    })?;
+    let t = parse_f64(b)
+        .ok_or_else(|| EngineError::reply("ERR timeout is not a float or out of range"))?;
     if t < 0.0 {
         return Err(EngineError::reply("ERR timeout is negative"));
     }
@@ -268,7 +267,13 @@ pub(crate) fn lrem(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     Ok(Reply::Int(removed as i64))
 }
 
-fn lmove_generic(e: &mut Engine, src: &[u8], dst: &[u8], from: End, to: End) -> EngineResult<Reply> {
+fn lmove_generic(
+    e: &mut Engine,
+    src: &[u8],
+    dst: &[u8],
+    from: End,
+    to: End,
+) -> EngineResult<Reply> {
     if e.get_list(src)?.is_none() {
         return Ok(Reply::Nil);
     }
@@ -323,11 +328,7 @@ pub(crate) fn mpop_args<'a, D>(
 ) -> EngineResult<(&'a [&'a [u8]], D, usize)> {
     let nk = match parse_i64(a.next_bytes()?) {
         Some(n) if n > 0 => n as u64,
-        _ => {
-            return Err(EngineError::reply(
-                "ERR numkeys should be greater than 0",
-            ))
-        }
+        _ => return Err(EngineError::reply("ERR numkeys should be greater than 0")),
     };
     let rest = a.rest();
     if nk >= rest.len() as u64 {
@@ -345,11 +346,7 @@ pub(crate) fn mpop_args<'a, D>(
         if eq_ic(o, "count") && !seen && !tail.is_empty() {
             count = match parse_i64(tail.next_bytes()?) {
                 Some(c) if c > 0 => usize::try_from(c).unwrap_or(usize::MAX),
-                _ => {
-                    return Err(EngineError::reply(
-                        "ERR count should be greater than 0",
-                    ))
-                }
+                _ => return Err(EngineError::reply("ERR count should be greater than 0")),
             };
             seen = true;
         } else {

@@ -237,11 +237,11 @@ impl Engine {
         let mut removed = 0;
         for db in &mut self.dbs {
             let before = db.map.len();
-            db.map.retain(|_, s| !s.expire.is_some_and(|e| e < now_ms));
+            db.map.retain(|_, s| s.expire.is_none_or(|e| e >= now_ms));
             removed += before - db.map.len();
             db.map.retain(|_, s| {
                 if let store::Obj::Hash(h) = &mut s.obj {
-                    h.retain(|_, f| !f.expire.is_some_and(|e| e < now_ms));
+                    h.retain(|_, f| f.expire.is_none_or(|e| e >= now_ms));
                     !h.is_empty()
                 } else {
                     true

@@ -31,7 +31,12 @@ fn parse_u64(b: &[u8]) -> Option<u64> {
 /// `streamGenericParseIDOrReply`: `ms[-seq]`, `-`/`+` unless `strict`,
 /// `ms-*` when `allow_star_seq` (then the bool is false: sequence not
 /// given).
-fn parse_id(b: &[u8], missing_seq: u64, strict: bool, allow_star_seq: bool) -> EngineResult<(StreamId, bool)> {
+fn parse_id(
+    b: &[u8],
+    missing_seq: u64,
+    strict: bool,
+    allow_star_seq: bool,
+) -> EngineResult<(StreamId, bool)> {
     if b.len() > 127 {
         return Err(invalid_id());
     }
@@ -39,7 +44,14 @@ fn parse_id(b: &[u8], missing_seq: u64, strict: bool, allow_star_seq: bool) -> E
         if strict {
             return Err(invalid_id());
         }
-        return Ok((if b == b"-" { StreamId::new(0, 0) } else { MAX_ID }, true));
+        return Ok((
+            if b == b"-" {
+                StreamId::new(0, 0)
+            } else {
+                MAX_ID
+            },
+            true,
+        ));
     }
     let (ms, seq) = match b.iter().position(|&c| c == b'-') {
         Some(i) => (&b[..i], Some(&b[i + 1..])),
@@ -49,7 +61,10 @@ fn parse_id(b: &[u8], missing_seq: u64, strict: bool, allow_star_seq: bool) -> E
     match seq {
         None => Ok((StreamId::new(ms, missing_seq), true)),
         Some(b"*") if allow_star_seq => Ok((StreamId::new(ms, 0), false)),
-        Some(s) => Ok((StreamId::new(ms, parse_u64(s).ok_or_else(invalid_id)?), true)),
+        Some(s) => Ok((
+            StreamId::new(ms, parse_u64(s).ok_or_else(invalid_id)?),
+            true,
+        )),
     }
 }
 
@@ -76,12 +91,16 @@ enum Trim {
     MinId(StreamId),
 }
 
+/// Parsed XADD / XTRIM options: trim strategy, NOMKSTREAM, and the id
+/// (`None` for `*`; the bool is false for `ms-*`).
+type AddTrim = (Trim, bool, Option<(StreamId, bool)>);
+
 /// `streamParseAddOrTrimArgsOrReply`. Returns the trim strategy and, for
 /// XADD, the NOMKSTREAM flag and the id argument (`None` for `*`). `~`
 /// trims exactly (Redis would remove whole nodes only; 7.x rewrites it to
 /// `=` when propagating), and `LIMIT` is accepted and ignored, as for the
 /// AOF client.
-fn parse_add_trim<'a>(a: &mut Args<'a>, xadd: bool) -> EngineResult<(Trim, bool, Option<(StreamId, bool)>)> {
+fn parse_add_trim(a: &mut Args<'_>, xadd: bool) -> EngineResult<AddTrim> {
     let mut trim = Trim::None;
     let mut nomk = false;
     let mut id = None;
@@ -328,7 +347,11 @@ pub(crate) fn xgroup(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let setid = eq_ic(sub, "setid");
     let key = a.next_bytes()?;
     let group = a.next_bytes()?;
-    let third = a.next_bytes()?;
+    let third: &[u8] = if eq_ic(sub, "destroy") {
+        b""
+    } else {
+        a.next_bytes()?
+    };
     let mut mkstream = false;
     let mut entries_read: i64 = -1;
     while let Some(o) = a.peek() {
@@ -366,7 +389,8 @@ pub(crate) fn xgroup(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
             return Err(xgroup_syntax(sub));
         }
         let id = if third == b"$" {
-            e.get_stream(key)?.map_or(StreamId::default(), |s| s.last_id)
+            e.get_stream(key)?
+                .map_or(StreamId::default(), |s| s.last_id)
         } else {
             strict_id(third)?
         };
@@ -466,7 +490,11 @@ fn no_key_or_group(key: &[u8], group: &[u8]) -> EngineError {
     ))
 }
 
-fn entry_reply(entries: &std::collections::BTreeMap<StreamId, Fields>, id: StreamId, justid: bool) -> Reply {
+fn entry_reply(
+    entries: &std::collections::BTreeMap<StreamId, Fields>,
+    id: StreamId,
+    justid: bool,
+) -> Reply {
     if justid {
         return Reply::Bulk(id_bytes(id));
     }
@@ -602,7 +630,10 @@ pub(crate) fn xclaim(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
         let Some(nack) = g.pel.get_mut(&id) else {
             continue;
         };
-        if nack.consumer.is_some() && minidle != 0 && now.saturating_sub(nack.delivery_time) < minidle {
+        if nack.consumer.is_some()
+            && minidle != 0
+            && now.saturating_sub(nack.delivery_time) < minidle
+        {
             continue;
         }
         nack.delivery_time = delivery;
@@ -643,7 +674,7 @@ pub(crate) fn xautoclaim(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
         a.next_bytes()?;
         if eq_ic(o, "count") && !a.is_empty() {
             count = match parse_i64(a.next_bytes()?) {
-                Some(c) if c >= 1 && c <= i64::MAX / 16 => c as u64,
+                Some(c) if (1..=i64::MAX / 16).contains(&c) => c as u64,
                 _ => return Err(EngineError::reply("ERR COUNT must be > 0")),
             };
         } else if eq_ic(o, "justid") {
@@ -670,10 +701,7 @@ pub(crate) fn xautoclaim(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let mut deleted = Vec::new();
     let mut cursor = start;
     let mut next: Option<StreamId> = None;
-    loop {
-        let Some(id) = g.pel.range(cursor..).next().map(|(k, _)| *k) else {
-            break;
-        };
+    while let Some(id) = g.pel.range(cursor..).next().map(|(k, _)| *k) {
         if attempts == 0 || count == 0 {
             next = Some(id);
             break;

@@ -56,7 +56,13 @@ enum ExpireOpt {
 
 /// `getExpireMillisecondsOrReply`: the value of EX / PX / EXAT / PXAT as
 /// an absolute time in ms.
-fn expire_value(e: &Engine, cmd: &str, raw: &[u8], seconds: bool, relative: bool) -> EngineResult<i64> {
+fn expire_value(
+    e: &Engine,
+    cmd: &str,
+    raw: &[u8],
+    seconds: bool,
+    relative: bool,
+) -> EngineResult<i64> {
     let v = parse_i64(raw).ok_or(EngineError::NotInteger)?;
     let bad = || EngineError::reply(format!("ERR invalid expire time in '{cmd}' command"));
     if v <= 0 || (seconds && v > i64::MAX / 1000) {
@@ -126,7 +132,11 @@ pub(crate) fn set(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let old = if get { e.read_string(key)? } else { None };
     let found = e.key_exists(key);
     if (nx && found) || (xx && !found) {
-        return Ok(if get { Reply::opt_bulk(old) } else { Reply::Nil });
+        return Ok(if get {
+            Reply::opt_bulk(old)
+        } else {
+            Reply::Nil
+        });
     }
     e.set_string(key, val.to_vec(), exp == ExpireOpt::KeepTtl);
     if let ExpireOpt::At(when) = exp {

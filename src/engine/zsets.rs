@@ -10,7 +10,11 @@ use super::{Engine, Reply};
 /// `fpconv_dtoa`).
 pub(crate) fn fmt_score(v: f64) -> Vec<u8> {
     if v.is_infinite() {
-        return if v > 0.0 { b"inf".to_vec() } else { b"-inf".to_vec() };
+        return if v > 0.0 {
+            b"inf".to_vec()
+        } else {
+            b"-inf".to_vec()
+        };
     }
     if v.fract() == 0.0 && v.abs() < 1e17 {
         return format!("{}", v as i64).into_bytes();
@@ -63,7 +67,7 @@ pub(crate) fn zadd(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
             "ERR XX and NX options at the same time are not compatible",
         ));
     }
-    if (f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt) {
+    if (f.nx && (f.gt || f.lt)) || (f.gt && f.lt) {
         return Err(EngineError::reply(
             "ERR GT, LT, and/or NX options at the same time are not compatible",
         ));
@@ -80,7 +84,12 @@ pub(crate) fn zadd(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     zadd_pairs(e, key, f, &pairs)
 }
 
-fn zadd_pairs(e: &mut Engine, key: &[u8], f: AddFlags, pairs: &[(f64, &[u8])]) -> EngineResult<Reply> {
+fn zadd_pairs(
+    e: &mut Engine,
+    key: &[u8],
+    f: AddFlags,
+    pairs: &[(f64, &[u8])],
+) -> EngineResult<Reply> {
     if e.get_zset(key)?.is_none() && f.xx {
         return Ok(if f.incr { Reply::Nil } else { Reply::Int(0) });
     }
@@ -332,7 +341,11 @@ fn pop_n(e: &mut Engine, key: &[u8], max: bool, count: usize) -> EngineResult<Op
     };
     let mut out = Vec::with_capacity(count.min(z.len()));
     while out.len() < count {
-        let k = if max { z.tree.pop_last() } else { z.tree.pop_first() };
+        let k = if max {
+            z.tree.pop_last()
+        } else {
+            z.tree.pop_first()
+        };
         let Some(k) = k else { break };
         z.dict.remove(&k.member);
         out.push(k);
@@ -364,7 +377,9 @@ fn zpop_generic(e: &mut Engine, a: &mut Args, max: bool) -> EngineResult<Reply> 
     if count == 0 {
         return Ok(Reply::Array(Vec::new()));
     }
-    Ok(Reply::Array(flat(pop_n(e, key, max, count)?.unwrap_or_default())))
+    Ok(Reply::Array(flat(
+        pop_n(e, key, max, count)?.unwrap_or_default(),
+    )))
 }
 
 /// `ZPOPMIN key [count]`
@@ -806,7 +821,8 @@ pub(crate) fn geoadd(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     for t in rest.chunks_exact(3) {
         let lon = parse_f64(t[0]).ok_or(EngineError::NotFloat)?;
         let lat = parse_f64(t[1]).ok_or(EngineError::NotFloat)?;
-        if !(GEO_LONG_MIN..=GEO_LONG_MAX).contains(&lon) || !(GEO_LAT_MIN..=GEO_LAT_MAX).contains(&lat)
+        if !(GEO_LONG_MIN..=GEO_LONG_MAX).contains(&lon)
+            || !(GEO_LAT_MIN..=GEO_LAT_MAX).contains(&lat)
         {
             return Err(EngineError::reply(format!(
                 "ERR invalid longitude,latitude pair {lon:.6},{lat:.6}"
