@@ -58,6 +58,8 @@ mod table;
 mod zsets;
 
 #[cfg(test)]
+mod redis_compare;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;

@@ -42,10 +42,10 @@ pub(crate) fn smove(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let src = a.next_bytes()?;
     let dst = a.next_bytes()?;
     let m = a.next_bytes()?;
-    if e.get_set(src)?.is_none() {
-        e.get_set(dst)?;
+    if !e.key_exists(src) {
         return Ok(Reply::Int(0));
     }
+    e.get_set(src)?;
     e.get_set(dst)?;
     if src == dst {
         let has = e.get_set(src)?.is_some_and(|s| s.contains(m));

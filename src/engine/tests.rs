@@ -1149,7 +1149,7 @@ pub(crate) fn random_command(r: &mut Rng, with_streams: bool) -> Vec<String> {
     let n = r.below(20).to_string();
     let sn = (r.below(200) as i64 - 100).to_string();
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let choice = r.below(if with_streams { 44 } else { 40 });
+    let choice = r.below(if with_streams { 58 } else { 54 });
     match choice {
         0 => s(&["SET", &key, &n]),
         1 => s(&["SET", &key, &m, "NX"]),
@@ -1243,13 +1243,82 @@ pub(crate) fn random_command(r: &mut Rng, with_streams: bool) -> Vec<String> {
             "0",
             &(r.below(5) as i64 - 1).to_string(),
         ]),
-        40 => s(&["XADD", &key, "MAXLEN", "=", "5", "*", &m, &n]),
+        40 => s(&[
+            "INCRBYFLOAT",
+            &key,
+            r.pick(&["0.1", "1.5", "-2.25", "1e3", "3"]),
+        ]),
         41 => s(&[
+            "HINCRBYFLOAT",
+            &key,
+            &m,
+            r.pick(&["0.1", "1.5", "-2.25", "10"]),
+        ]),
+        42 => s(&[
+            "BITFIELD",
+            &key,
+            "SET",
+            "i8",
+            &format!("#{n}"),
+            &sn,
+            "OVERFLOW",
+            r.pick(&["WRAP", "SAT", "FAIL"]),
+            "INCRBY",
+            "u4",
+            &n,
+            "7",
+        ]),
+        43 => s(&[
+            "BITOP",
+            r.pick(&["AND", "OR", "XOR"]),
+            &key,
+            &key2,
+            &format!("k{}", r.below(12)),
+        ]),
+        44 => s(&[
+            "GEOADD",
+            &key,
+            &format!("{}.{}", r.below(360) as i64 - 180, r.below(1000)),
+            &format!("{}.{}", r.below(170) as i64 - 85, r.below(1000)),
+            &m,
+        ]),
+        45 => s(&[
+            "LMPOP",
+            "2",
+            &key,
+            &key2,
+            r.pick(&["LEFT", "RIGHT"]),
+            "COUNT",
+            &r.below(4).max(1).to_string(),
+        ]),
+        46 => s(&[
+            "ZMPOP",
+            "2",
+            &key,
+            &key2,
+            r.pick(&["MIN", "MAX"]),
+            "COUNT",
+            &r.below(4).max(1).to_string(),
+        ]),
+        47 => s(&[
+            "ZREMRANGEBYLEX",
+            &key,
+            r.pick(&["[m2", "(m3", "-"]),
+            r.pick(&["(m6", "[m5", "+"]),
+        ]),
+        48 => s(&["ZDIFFSTORE", &key, "2", &key2, &format!("k{}", r.below(12))]),
+        49 => s(&["GETEX", &key, r.pick(&["PERSIST", "EX"]), "100000"]),
+        50 => s(&["GETDEL", &key]),
+        51 => s(&["RPOPLPUSH", &key, &key2]),
+        52 => s(&["LSET", &key, &(r.below(6) as i64 - 3).to_string(), &m]),
+        53 => s(&["ZADD", &key, "INCR", &sn, &m]),
+        54 => s(&["XADD", &key, "MAXLEN", "=", "5", "*", &m, &n]),
+        55 => s(&[
             "XDEL",
             &key,
             &format!("{}-0", 1_700_000_000_000u64 + r.below(30)),
         ]),
-        42 => s(&["XGROUP", "CREATE", &key, "g", "0", "MKSTREAM"]),
+        56 => s(&["XGROUP", "CREATE", &key, "g", "0", "MKSTREAM"]),
         _ => s(&[
             "XCLAIM",
             &key,

@@ -374,6 +374,7 @@ fn zpop_generic(e: &mut Engine, a: &mut Args, max: bool) -> EngineResult<Reply> 
         },
         _ => return Err(EngineError::Syntax),
     };
+    e.get_zset(key)?;
     if count == 0 {
         return Ok(Reply::Array(Vec::new()));
     }
