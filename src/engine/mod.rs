@@ -287,9 +287,21 @@ impl Engine {
                 name: spec.name.to_string(),
             });
         }
-        let slices: Vec<&[u8]> = argv[1..].iter().map(AsRef::as_ref).collect();
-        let mut args = args::Args::new(spec.name, &slices);
-        (spec.handler)(self, &mut args)
+        // Most commands have few arguments: keep their slices on the stack.
+        const INLINE: usize = 8;
+        let rest = &argv[1..];
+        if rest.len() <= INLINE {
+            let mut buf: [&[u8]; INLINE] = [&[]; INLINE];
+            for (d, s) in buf.iter_mut().zip(rest) {
+                *d = s.as_ref();
+            }
+            let mut args = args::Args::new(spec.name, &buf[..rest.len()]);
+            (spec.handler)(self, &mut args)
+        } else {
+            let slices: Vec<&[u8]> = rest.iter().map(AsRef::as_ref).collect();
+            let mut args = args::Args::new(spec.name, &slices);
+            (spec.handler)(self, &mut args)
+        }
     }
 
     /// `EXEC`: runs the queued commands.

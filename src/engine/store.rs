@@ -313,12 +313,12 @@ impl Engine {
 
     /// Stores a new value at `key` (no TTL), replacing any.
     pub(crate) fn set_obj(&mut self, key: &[u8], obj: Obj) {
-        match self.db().map.get_mut(key) {
-            Some(s) => *s = Slot::new(obj),
-            None => {
-                self.db().map.insert(key.to_vec(), Slot::new(obj));
-            }
+        let map = &mut self.db().map;
+        if let Some(s) = map.get_mut(key) {
+            *s = Slot::new(obj);
+            return;
         }
+        map.insert(key.to_vec(), Slot::new(obj));
     }
 
     /// Deletes `key` when it holds an empty collection.

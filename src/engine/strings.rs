@@ -2,7 +2,7 @@
 
 use super::args::{eq_ic, fmt_i64, parse_f64, parse_i64, Args};
 use super::error::{EngineError, EngineResult};
-use super::store::Obj;
+use super::store::{Obj, Slot};
 use super::{Engine, Reply};
 
 /// `proto-max-bulk-len`: Redis's default limit for a string value.
@@ -23,10 +23,19 @@ pub(crate) fn check_len(offset: u64, len: u64) -> EngineResult<()> {
 impl Engine {
     /// Stores a string, keeping the TTL when `keep_ttl`.
     pub(crate) fn set_string(&mut self, key: &[u8], v: Vec<u8>, keep_ttl: bool) {
-        match self.slot_mut(key) {
-            Some(s) if keep_ttl => s.obj = Obj::Str(v),
-            _ => self.set_obj(key, Obj::Str(v)),
+        let i = self.selected;
+        self.expire_if_needed(i, key);
+        let map = &mut self.dbs[i].map;
+        if let Some(s) = map.get_mut(key) {
+            s.obj = Obj::Str(v);
+            if !keep_ttl {
+                s.expire = None;
+                s.idle = None;
+                s.freq = None;
+            }
+            return;
         }
+        map.insert(key.to_vec(), Slot::new(Obj::Str(v)));
     }
 
     /// The string at `key` (cloned), `WRONGTYPE` for other types.
@@ -130,8 +139,7 @@ pub(crate) fn set(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let val = a.next_bytes()?;
     let (nx, xx, get, exp) = parse_ext(e, a, true)?;
     let old = if get { e.read_string(key)? } else { None };
-    let found = e.key_exists(key);
-    if (nx && found) || (xx && !found) {
+    if (nx || xx) && (e.key_exists(key) == nx) {
         return Ok(if get {
             Reply::opt_bulk(old)
         } else {

@@ -1431,3 +1431,88 @@ fn hostile_arguments_do_not_panic() {
     let ds = e.to_dataset();
     assert_eq!(Engine::from_dataset(&ds).unwrap().to_dataset(), ds);
 }
+
+/// Replay throughput on a synthetic AOF-like sequence of 1M commands.
+/// Run with `cargo test --release --lib engine::tests::replay_throughput
+/// -- --ignored --nocapture`.
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn replay_throughput() {
+    let mut r = Rng::new(42);
+    let n = 1_000_000u64;
+    let keys = 100_000u64;
+    let mut cmds: Vec<Vec<Vec<u8>>> = Vec::with_capacity(n as usize);
+    let mut resp_bytes = 0usize;
+    let mut xid = 1_700_000_000_000u64;
+    for i in 0..n {
+        let k = format!("key:{:06}", r.below(keys));
+        let v = format!("value-{:0width$}", r.next(), width = 8 + (i % 40) as usize);
+        let f = format!("f{}", r.below(20));
+        let argv: Vec<String> = match r.below(100) {
+            0..=34 => vec!["SET".into(), format!("s:{k}"), v],
+            35..=44 => vec![
+                "SET".into(),
+                format!("s:{k}"),
+                v,
+                "PXAT".into(),
+                "1800000000000".into(),
+            ],
+            45..=54 => vec!["HSET".into(), format!("h:{k}"), f, v],
+            55..=64 => vec!["RPUSH".into(), format!("l:{k}"), v],
+            65..=69 => vec!["LPOP".into(), format!("l:{k}")],
+            70..=77 => vec!["SADD".into(), format!("t:{k}"), format!("m{}", r.below(50))],
+            78..=85 => vec![
+                "ZADD".into(),
+                format!("z:{k}"),
+                r.below(1000).to_string(),
+                format!("m{}", r.below(50)),
+            ],
+            86..=90 => vec!["INCR".into(), format!("c:{k}")],
+            91..=93 => {
+                xid += 1;
+                vec![
+                    "XADD".into(),
+                    format!("x:{}", r.below(1000)),
+                    format!("{xid}-0"),
+                    f,
+                    v,
+                ]
+            }
+            94..=96 => vec!["PEXPIREAT".into(), format!("s:{k}"), "1800000000000".into()],
+            97 => vec!["DEL".into(), format!("s:{k}")],
+            98 => vec!["SELECT".into(), r.below(2).to_string()],
+            _ => vec!["MULTI".into()],
+        };
+        let argv: Vec<Vec<u8>> = argv.into_iter().map(String::into_bytes).collect();
+        resp_bytes += 4 + argv.iter().map(|a| a.len() + 8).sum::<usize>();
+        cmds.push(argv);
+        if cmds.last().is_some_and(|c| c[0] == b"MULTI") {
+            cmds.push(vec![b"INCR".to_vec(), b"counter".to_vec()]);
+            cmds.push(vec![b"EXEC".to_vec()]);
+        }
+    }
+    let mut e = Engine::new();
+    let start = std::time::Instant::now();
+    let mut errors = 0;
+    for c in &cmds {
+        if e.apply(c).is_err() {
+            errors += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let t2 = std::time::Instant::now();
+    let ds = e.to_dataset();
+    let export = t2.elapsed().as_secs_f64();
+    eprintln!(
+        "replayed {} commands ({:.1} MB as RESP) in {:.3} s: {:.0} commands/s, {:.1} MB/s; {} errors; {} keys; to_dataset {:.3} s",
+        cmds.len(),
+        resp_bytes as f64 / 1e6,
+        secs,
+        cmds.len() as f64 / secs,
+        resp_bytes as f64 / 1e6 / secs,
+        errors,
+        ds.len(),
+        export
+    );
+}
