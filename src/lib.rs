@@ -7,6 +7,7 @@ pub mod check_aof;
 pub mod codec;
 pub mod compat;
 pub mod digest;
+pub mod engine;
 pub mod fsutil;
 pub mod input;
 pub mod load;

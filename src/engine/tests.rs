@@ -1,0 +1,1518 @@
+//! Engine tests: per command family, results and errors as Redis 7 gives
+//! them; transactions; db moves; expiry with a given clock; a seeded
+//! random round trip through `Dataset`; and, when `redis-server` is
+//! installed, a comparison against a real server.
+
+use super::*;
+use crate::model::{StreamId, Value};
+
+fn split(cmd: &str) -> Vec<Vec<u8>> {
+    cmd.split_whitespace()
+        .map(|s| s.as_bytes().to_vec())
+        .collect()
+}
+
+fn run(e: &mut Engine, cmd: &str) -> EngineResult<Reply> {
+    e.apply(&split(cmd))
+}
+
+#[track_caller]
+fn ok(e: &mut Engine, cmd: &str) -> Reply {
+    match run(e, cmd) {
+        Ok(r) => r,
+        Err(err) => panic!("{cmd}: {err}"),
+    }
+}
+
+#[track_caller]
+fn err(e: &mut Engine, cmd: &str) -> String {
+    match run(e, cmd) {
+        Ok(r) => panic!("{cmd}: expected an error, got {r:?}"),
+        Err(err) => err.to_string(),
+    }
+}
+
+fn int(i: i64) -> Reply {
+    Reply::Int(i)
+}
+
+fn bulk(s: &str) -> Reply {
+    Reply::Bulk(s.as_bytes().to_vec())
+}
+
+fn arr(v: &[&str]) -> Reply {
+    Reply::Array(v.iter().map(|s| bulk(s)).collect())
+}
+
+fn ints(v: &[i64]) -> Reply {
+    Reply::Array(v.iter().map(|&i| int(i)).collect())
+}
+
+const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+const SYNTAX: &str = "ERR syntax error";
+const NOTINT: &str = "ERR value is not an integer or out of range";
+
+#[test]
+fn table_names_are_lowercase_and_unique() {
+    let mut seen = std::collections::HashSet::new();
+    for n in table::names() {
+        assert_eq!(n, n.to_ascii_lowercase());
+        assert!(seen.insert(n), "{n} twice");
+    }
+}
+
+#[test]
+fn unknown_and_arity() {
+    let mut e = Engine::new();
+    let r = run(&mut e, "FOO bar");
+    assert!(matches!(&r, Err(EngineError::Unknown { name }) if name == "FOO"));
+    assert!(!r.unwrap_err().is_redis_error());
+    assert_eq!(
+        err(&mut e, "GET"),
+        "ERR wrong number of arguments for 'get' command"
+    );
+    assert_eq!(
+        err(&mut e, "set k"),
+        "ERR wrong number of arguments for 'set' command"
+    );
+    assert_eq!(
+        err(&mut e, "MSET a 1 b"),
+        "ERR wrong number of arguments for 'mset' command"
+    );
+    assert!(e.apply::<&str>(&[]).is_err());
+    assert!(matches!(
+        run(&mut e, "EVAL x 0"),
+        Err(EngineError::Unsupported { .. })
+    ));
+}
+
+#[test]
+fn strings() {
+    let mut e = Engine::new();
+    e.set_time_ms(1_000_000);
+    assert_eq!(ok(&mut e, "SET k v"), Reply::Ok);
+    assert_eq!(ok(&mut e, "GET k"), bulk("v"));
+    assert_eq!(ok(&mut e, "SET k w NX"), Reply::Nil);
+    assert_eq!(ok(&mut e, "SET k w XX GET"), bulk("v"));
+    assert_eq!(ok(&mut e, "SET nope w XX"), Reply::Nil);
+    assert_eq!(ok(&mut e, "SET k x EX 10"), Reply::Ok);
+    assert_eq!(e.expire_ms(0, b"k"), Some(1_010_000));
+    assert_eq!(ok(&mut e, "SET k y KEEPTTL"), Reply::Ok);
+    assert_eq!(e.expire_ms(0, b"k"), Some(1_010_000));
+    ok(&mut e, "SET k y");
+    assert_eq!(e.expire_ms(0, b"k"), None);
+    ok(&mut e, "SET k y PXAT 5");
+    assert_eq!(
+        e.expire_ms(0, b"k"),
+        Some(5),
+        "past PXAT kept while loading"
+    );
+    assert_eq!(err(&mut e, "SET k v NX XX"), SYNTAX);
+    assert_eq!(err(&mut e, "SET k v EX 1 PX 1"), SYNTAX);
+    assert_eq!(err(&mut e, "SET k v KEEPTTL EX 1"), SYNTAX);
+    assert_eq!(err(&mut e, "SET k v EX"), SYNTAX);
+    assert_eq!(err(&mut e, "SET k v EX abc"), NOTINT);
+    assert_eq!(
+        err(&mut e, "SET k v EX 0"),
+        "ERR invalid expire time in 'set' command"
+    );
+    assert_eq!(
+        err(&mut e, "SET k v EX 9223372036854775807"),
+        "ERR invalid expire time in 'set' command"
+    );
+    assert_eq!(
+        err(&mut e, "SETEX k -1 v"),
+        "ERR invalid expire time in 'setex' command"
+    );
+    assert_eq!(ok(&mut e, "SETEX s 5 v"), Reply::Ok);
+    assert_eq!(e.expire_ms(0, b"s"), Some(1_005_000));
+    ok(&mut e, "PSETEX s 5 v");
+    assert_eq!(e.expire_ms(0, b"s"), Some(1_000_005));
+    assert_eq!(ok(&mut e, "SETNX s z"), int(0));
+    assert_eq!(ok(&mut e, "GETSET s z"), bulk("v"));
+    assert_eq!(e.expire_ms(0, b"s"), None);
+    assert_eq!(ok(&mut e, "GETEX s PX 100"), bulk("z"));
+    assert_eq!(e.expire_ms(0, b"s"), Some(1_000_100));
+    ok(&mut e, "GETEX s PERSIST");
+    assert_eq!(e.expire_ms(0, b"s"), None);
+    assert_eq!(ok(&mut e, "GETDEL s"), bulk("z"));
+    assert_eq!(ok(&mut e, "GETDEL s"), Reply::Nil);
+    assert_eq!(ok(&mut e, "MSET a 1 b 2"), Reply::Ok);
+    assert_eq!(ok(&mut e, "MSETNX a 1 c 2"), int(0));
+    assert_eq!(ok(&mut e, "MSETNX c 1 d 2"), int(1));
+    assert_eq!(ok(&mut e, "APPEND a 23"), int(3));
+    assert_eq!(ok(&mut e, "INCR a"), int(124));
+    assert_eq!(ok(&mut e, "DECRBY a 200"), int(-76));
+    assert_eq!(ok(&mut e, "INCRBY new 5"), int(5));
+    ok(&mut e, "SET big 9223372036854775807");
+    assert_eq!(
+        err(&mut e, "INCR big"),
+        "ERR increment or decrement would overflow"
+    );
+    assert_eq!(
+        err(&mut e, "DECRBY big -9223372036854775808"),
+        "ERR decrement would overflow"
+    );
+    ok(&mut e, "SET sp 1x");
+    assert_eq!(err(&mut e, "INCR sp"), NOTINT);
+    ok(&mut e, "SET f 10.5");
+    assert_eq!(ok(&mut e, "INCRBYFLOAT f 0.1"), bulk("10.6"));
+    assert_eq!(ok(&mut e, "INCRBYFLOAT f -5.6"), bulk("5"));
+    assert_eq!(ok(&mut e, "INCRBYFLOAT f 5.0e3"), bulk("5005"));
+    assert_eq!(
+        err(&mut e, "INCRBYFLOAT sp 1"),
+        "ERR value is not a valid float"
+    );
+    assert_eq!(
+        err(&mut e, "INCRBYFLOAT f inf"),
+        "ERR increment would produce NaN or Infinity"
+    );
+    assert_eq!(ok(&mut e, "SETRANGE r 3 ab"), int(5));
+    assert_eq!(ok(&mut e, "GET r"), Reply::Bulk(b"\0\0\0ab".to_vec()));
+    assert_eq!(e.apply(&["SETRANGE", "nokey", "3", ""]), Ok(int(0)));
+    assert_eq!(ok(&mut e, "EXISTS nokey"), int(0));
+    assert_eq!(ok(&mut e, "SETRANGE r 1 X"), int(5));
+    assert_eq!(err(&mut e, "SETRANGE r -1 X"), "ERR offset is out of range");
+    assert_eq!(
+        err(&mut e, "SETRANGE r 4294967296 x"),
+        "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    );
+    assert_eq!(
+        err(&mut e, "SETRANGE r 536870912 x"),
+        "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    );
+    assert_eq!(ok(&mut e, "GETRANGE r 1 2"), bulk("X\0"));
+    assert_eq!(ok(&mut e, "STRLEN r"), int(5));
+    ok(&mut e, "RPUSH l x");
+    for c in [
+        "GET l",
+        "APPEND l x",
+        "INCR l",
+        "SETRANGE l 0 x",
+        "SET l x GET",
+        "GETDEL l",
+    ] {
+        assert_eq!(err(&mut e, c), WRONGTYPE, "{c}");
+    }
+    assert_eq!(ok(&mut e, "SET l x"), Reply::Ok, "SET overwrites any type");
+}
+
+#[test]
+fn bits() {
+    let mut e = Engine::new();
+    assert_eq!(ok(&mut e, "SETBIT b 7 1"), int(0));
+    assert_eq!(ok(&mut e, "SETBIT b 7 1"), int(1));
+    assert_eq!(ok(&mut e, "GET b"), Reply::Bulk(vec![1]));
+    assert_eq!(ok(&mut e, "SETBIT b 8 1"), int(0));
+    assert_eq!(ok(&mut e, "GET b"), Reply::Bulk(vec![1, 0x80]));
+    assert_eq!(ok(&mut e, "GETBIT b 8"), int(1));
+    assert_eq!(
+        err(&mut e, "SETBIT b 1 2"),
+        "ERR bit is not an integer or out of range"
+    );
+    assert_eq!(
+        err(&mut e, "SETBIT b 4294967296 1"),
+        "ERR bit offset is not an integer or out of range"
+    );
+    assert_eq!(
+        err(&mut e, "SETBIT b -1 1"),
+        "ERR bit offset is not an integer or out of range"
+    );
+    ok(&mut e, "SET x abc");
+    ok(&mut e, "SET y A");
+    assert_eq!(ok(&mut e, "BITOP AND d x y"), int(3));
+    assert_eq!(ok(&mut e, "GET d"), Reply::Bulk(vec![b'a' & b'A', 0, 0]));
+    assert_eq!(ok(&mut e, "BITOP OR d x y missing"), int(3));
+    assert_eq!(ok(&mut e, "GET d"), Reply::Bulk(b"abc".to_vec()));
+    assert_eq!(ok(&mut e, "BITOP XOR d x x"), int(3));
+    assert_eq!(ok(&mut e, "GET d"), Reply::Bulk(vec![0, 0, 0]));
+    assert_eq!(ok(&mut e, "BITOP NOT d y"), int(1));
+    assert_eq!(ok(&mut e, "GET d"), Reply::Bulk(vec![!b'A']));
+    assert_eq!(
+        err(&mut e, "BITOP NOT d x y"),
+        "ERR BITOP NOT must be called with a single source key."
+    );
+    assert_eq!(err(&mut e, "BITOP NAND d x"), SYNTAX);
+    assert_eq!(ok(&mut e, "BITOP AND d m1 m2"), int(0));
+    assert_eq!(ok(&mut e, "EXISTS d"), int(0));
+    // BITFIELD
+    assert_eq!(
+        ok(&mut e, "BITFIELD bf SET i8 0 100 GET i8 0 INCRBY i8 0 100"),
+        ints(&[0, 100, -56])
+    );
+    assert_eq!(
+        ok(&mut e, "BITFIELD bf OVERFLOW SAT INCRBY i8 0 -100"),
+        ints(&[-128])
+    );
+    assert_eq!(
+        ok(&mut e, "BITFIELD bf OVERFLOW FAIL INCRBY i8 0 -1"),
+        Reply::Array(vec![Reply::Nil])
+    );
+    assert_eq!(
+        ok(&mut e, "BITFIELD bf SET u4 #1 15 GET u4 4 INCRBY u4 4 1"),
+        ints(&[0, 15, 0])
+    );
+    assert_eq!(
+        ok(&mut e, "BITFIELD bf SET u2 100 -1 GET u2 100"),
+        ints(&[0, 3])
+    );
+    assert_eq!(ok(&mut e, "STRLEN bf"), int(13));
+    assert_eq!(ok(&mut e, "BITFIELD nokey GET u8 0"), ints(&[0]));
+    assert_eq!(ok(&mut e, "EXISTS nokey"), int(0));
+    assert_eq!(
+        err(&mut e, "BITFIELD bf GET u64 0"),
+        "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is."
+    );
+    assert_eq!(
+        err(&mut e, "BITFIELD bf OVERFLOW X"),
+        "ERR Invalid OVERFLOW type specified"
+    );
+    assert_eq!(err(&mut e, "BITFIELD bf FOO"), SYNTAX);
+    assert_eq!(
+        ok(&mut e, "BITFIELD i SET i64 0 -1 INCRBY i64 0 1"),
+        ints(&[0, 0])
+    );
+    assert!(matches!(
+        run(&mut e, "PFADD h a"),
+        Err(EngineError::Unsupported { command, .. }) if command == "pfadd"
+    ));
+}
+
+#[test]
+fn lists() {
+    let mut e = Engine::new();
+    assert_eq!(ok(&mut e, "RPUSH l a b c"), int(3));
+    assert_eq!(ok(&mut e, "LPUSH l z"), int(4));
+    assert_eq!(ok(&mut e, "LPUSHX nol a"), int(0));
+    assert_eq!(ok(&mut e, "RPUSHX l d"), int(5));
+    assert_eq!(ok(&mut e, "LRANGE l 0 -1"), arr(&["z", "a", "b", "c", "d"]));
+    assert_eq!(ok(&mut e, "LPOP l"), bulk("z"));
+    assert_eq!(ok(&mut e, "RPOP l 2"), arr(&["d", "c"]));
+    assert_eq!(ok(&mut e, "RPOP l 0"), arr(&[]));
+    assert_eq!(ok(&mut e, "LPOP nol 2"), Reply::Nil);
+    assert_eq!(
+        err(&mut e, "LPOP l -1"),
+        "ERR value is out of range, must be positive"
+    );
+    assert_eq!(
+        err(&mut e, "LPOP l 1 2"),
+        "ERR wrong number of arguments for 'lpop' command"
+    );
+    assert_eq!(ok(&mut e, "LINSERT l BEFORE b x"), int(3));
+    assert_eq!(ok(&mut e, "LINSERT l AFTER b y"), int(4));
+    assert_eq!(ok(&mut e, "LINSERT l AFTER nope y"), int(-1));
+    assert_eq!(ok(&mut e, "LINSERT nol AFTER b y"), int(0));
+    assert_eq!(err(&mut e, "LINSERT l MIDDLE b y"), SYNTAX);
+    assert_eq!(ok(&mut e, "LRANGE l 0 -1"), arr(&["a", "x", "b", "y"]));
+    assert_eq!(ok(&mut e, "LSET l -1 Y"), Reply::Ok);
+    assert_eq!(err(&mut e, "LSET l 10 Y"), "ERR index out of range");
+    assert_eq!(err(&mut e, "LSET nol 0 Y"), "ERR no such key");
+    ok(&mut e, "RPUSH r a b a c a");
+    assert_eq!(ok(&mut e, "LREM r -2 a"), int(2));
+    assert_eq!(ok(&mut e, "LRANGE r 0 -1"), arr(&["a", "b", "c"]));
+    assert_eq!(ok(&mut e, "LREM r 0 b"), int(1));
+    assert_eq!(ok(&mut e, "LTRIM r 1 -1"), Reply::Ok);
+    assert_eq!(ok(&mut e, "LRANGE r 0 -1"), arr(&["c"]));
+    assert_eq!(ok(&mut e, "LTRIM r 5 10"), Reply::Ok);
+    assert_eq!(ok(&mut e, "EXISTS r"), int(0), "emptied list is deleted");
+    assert_eq!(ok(&mut e, "LMOVE l d LEFT RIGHT"), bulk("a"));
+    assert_eq!(ok(&mut e, "RPOPLPUSH l d"), bulk("Y"));
+    assert_eq!(ok(&mut e, "LRANGE d 0 -1"), arr(&["Y", "a"]));
+    assert_eq!(ok(&mut e, "LMOVE d d LEFT RIGHT"), bulk("Y"));
+    assert_eq!(ok(&mut e, "LRANGE d 0 -1"), arr(&["a", "Y"]));
+    assert_eq!(ok(&mut e, "BLMOVE nol d LEFT RIGHT 0"), Reply::Nil);
+    assert_eq!(ok(&mut e, "BLPOP nol d 0"), arr(&["d", "a"]));
+    assert_eq!(ok(&mut e, "BRPOP nol 1.5"), Reply::Nil);
+    assert_eq!(err(&mut e, "BRPOP nol -1"), "ERR timeout is negative");
+    assert_eq!(
+        err(&mut e, "BRPOP nol x"),
+        "ERR timeout is not a float or out of range"
+    );
+    ok(&mut e, "RPUSH m 1 2 3");
+    assert_eq!(
+        ok(&mut e, "LMPOP 2 nol m RIGHT COUNT 5"),
+        Reply::Array(vec![bulk("m"), arr(&["3", "2", "1"])])
+    );
+    assert_eq!(ok(&mut e, "LMPOP 1 m LEFT"), Reply::Nil);
+    assert_eq!(
+        err(&mut e, "LMPOP 0 m LEFT"),
+        "ERR numkeys should be greater than 0"
+    );
+    assert_eq!(
+        err(&mut e, "LMPOP 1 m LEFT COUNT 0"),
+        "ERR count should be greater than 0"
+    );
+    assert_eq!(err(&mut e, "LMPOP 5 m LEFT"), SYNTAX);
+    ok(&mut e, "RPUSH m 1");
+    assert_eq!(
+        ok(&mut e, "BLMPOP 0 1 m LEFT"),
+        Reply::Array(vec![bulk("m"), arr(&["1"])])
+    );
+    ok(&mut e, "SET s x");
+    assert_eq!(err(&mut e, "LPUSH s a"), WRONGTYPE);
+    ok(&mut e, "RPUSH l2 a");
+    assert_eq!(err(&mut e, "LMOVE l2 s LEFT LEFT"), WRONGTYPE);
+    assert_eq!(ok(&mut e, "LLEN l2"), int(1), "nothing popped on error");
+}
+
+#[test]
+fn sets() {
+    let mut e = Engine::new();
+    assert_eq!(ok(&mut e, "SADD s a b c"), int(3));
+    assert_eq!(ok(&mut e, "SADD s a d"), int(1));
+    assert_eq!(ok(&mut e, "SREM s a x"), int(1));
+    assert_eq!(ok(&mut e, "SMEMBERS s"), arr(&["b", "c", "d"]));
+    ok(&mut e, "SADD t c d e");
+    assert_eq!(ok(&mut e, "SINTERSTORE i s t"), int(2));
+    assert_eq!(ok(&mut e, "SMEMBERS i"), arr(&["c", "d"]));
+    assert_eq!(ok(&mut e, "SUNIONSTORE u s t"), int(4));
+    assert_eq!(ok(&mut e, "SDIFFSTORE df s t"), int(1));
+    assert_eq!(ok(&mut e, "SMEMBERS df"), arr(&["b"]));
+    assert_eq!(ok(&mut e, "SINTERSTORE i s missing"), int(0));
+    assert_eq!(ok(&mut e, "EXISTS i"), int(0));
+    assert_eq!(ok(&mut e, "SMOVE s t b"), int(1));
+    assert_eq!(ok(&mut e, "SMOVE s t zz"), int(0));
+    assert_eq!(ok(&mut e, "SMOVE t t c"), int(1));
+    assert_eq!(ok(&mut e, "SCARD t"), int(4));
+    let r = ok(&mut e, "SPOP t 3");
+    assert!(matches!(&r, Reply::Array(v) if v.len() == 3));
+    assert_eq!(ok(&mut e, "SCARD t"), int(1));
+    assert!(matches!(ok(&mut e, "SPOP t"), Reply::Bulk(_)));
+    assert_eq!(ok(&mut e, "EXISTS t"), int(0));
+    assert_eq!(ok(&mut e, "SPOP t"), Reply::Nil);
+    assert_eq!(ok(&mut e, "SPOP t 2"), arr(&[]));
+    assert_eq!(
+        err(&mut e, "SPOP s -1"),
+        "ERR value is out of range, must be positive"
+    );
+    assert_eq!(err(&mut e, "SPOP s 1 2"), SYNTAX);
+    ok(&mut e, "SET str x");
+    assert_eq!(err(&mut e, "SADD str a"), WRONGTYPE);
+    assert_eq!(err(&mut e, "SUNIONSTORE u s str"), WRONGTYPE);
+    assert_eq!(err(&mut e, "SMOVE s str c"), WRONGTYPE);
+}
+
+#[test]
+fn zsets() {
+    let mut e = Engine::new();
+    assert_eq!(ok(&mut e, "ZADD z 1 a 2 b 3 c"), int(3));
+    assert_eq!(ok(&mut e, "ZADD z CH 5 a 2 b 4 d"), int(2));
+    assert_eq!(ok(&mut e, "ZADD z NX 10 a 1 e"), int(1));
+    assert_eq!(ok(&mut e, "ZADD z XX 10 a 1 f"), int(0));
+    assert_eq!(ok(&mut e, "ZSCORE z a"), bulk("10"));
+    assert_eq!(ok(&mut e, "ZADD z GT CH 5 a 11 b"), int(1));
+    assert_eq!(ok(&mut e, "ZADD z LT CH 5 a 20 b"), int(1));
+    assert_eq!(ok(&mut e, "ZADD z INCR 2.5 a"), bulk("7.5"));
+    assert_eq!(ok(&mut e, "ZADD z NX INCR 2.5 a"), Reply::Nil);
+    assert_eq!(ok(&mut e, "ZADD nz XX 1 a"), int(0));
+    assert_eq!(ok(&mut e, "EXISTS nz"), int(0));
+    assert_eq!(
+        err(&mut e, "ZADD z NX XX 1 a"),
+        "ERR XX and NX options at the same time are not compatible"
+    );
+    assert_eq!(
+        err(&mut e, "ZADD z GT LT 1 a"),
+        "ERR GT, LT, and/or NX options at the same time are not compatible"
+    );
+    assert_eq!(
+        err(&mut e, "ZADD z INCR 1 a 2 b"),
+        "ERR INCR option supports a single increment-element pair"
+    );
+    assert_eq!(err(&mut e, "ZADD z 1 a 2"), SYNTAX);
+    assert_eq!(err(&mut e, "ZADD z x a"), "ERR value is not a valid float");
+    assert_eq!(
+        err(&mut e, "ZADD z nan a"),
+        "ERR value is not a valid float"
+    );
+    ok(&mut e, "ZADD inf +inf m");
+    assert_eq!(
+        err(&mut e, "ZINCRBY inf -inf m"),
+        "ERR resulting score is not a number (NaN)"
+    );
+    assert_eq!(ok(&mut e, "ZINCRBY z 1 new"), bulk("1"));
+    assert_eq!(ok(&mut e, "ZREM z new nope"), int(1));
+    // z: e=1 c=3 d=4 b=5 a=7.5
+    assert_eq!(ok(&mut e, "ZREMRANGEBYSCORE z (3 4"), int(1));
+    assert_eq!(ok(&mut e, "ZREMRANGEBYRANK z -1 -1"), int(1));
+    assert_eq!(
+        err(&mut e, "ZREMRANGEBYSCORE z a b"),
+        "ERR min or max is not a float"
+    );
+    assert_eq!(ok(&mut e, "ZPOPMIN z"), arr(&["e", "1"]));
+    assert_eq!(ok(&mut e, "ZPOPMAX z 5"), arr(&["a", "7.5", "c", "3"]));
+    assert_eq!(ok(&mut e, "EXISTS z"), int(0));
+    assert_eq!(ok(&mut e, "ZPOPMAX z"), arr(&[]));
+    ok(&mut e, "ZADD lex 0 a 0 b 0 c 0 d");
+    assert_eq!(ok(&mut e, "ZREMRANGEBYLEX lex [b (d"), int(2));
+    assert_eq!(
+        err(&mut e, "ZREMRANGEBYLEX lex b d"),
+        "ERR min or max not valid string range item"
+    );
+    assert_eq!(ok(&mut e, "BZPOPMIN nokey lex 0"), arr(&["lex", "a", "0"]));
+    ok(&mut e, "ZADD m 1 a 2 b 3 c");
+    assert_eq!(
+        ok(&mut e, "ZMPOP 1 m MAX COUNT 2"),
+        Reply::Array(vec![
+            bulk("m"),
+            Reply::Array(vec![arr(&["c", "3"]), arr(&["b", "2"])])
+        ])
+    );
+    // store variants
+    let mut e = Engine::new();
+    ok(&mut e, "ZADD a 1 x 2 y 3 z");
+    ok(&mut e, "ZADD b 10 y 20 z 30 w");
+    ok(&mut e, "SADD s z w v");
+    assert_eq!(ok(&mut e, "ZUNIONSTORE u 2 a b"), int(4));
+    assert_eq!(
+        e.value(0, b"u"),
+        Some(Value::SortedSet(vec![
+            (b"x".to_vec(), 1.0),
+            (b"y".to_vec(), 12.0),
+            (b"z".to_vec(), 23.0),
+            (b"w".to_vec(), 30.0),
+        ]))
+    );
+    assert_eq!(
+        ok(
+            &mut e,
+            "ZINTERSTORE i 3 a b s WEIGHTS 1 2 100 AGGREGATE MAX"
+        ),
+        int(1)
+    );
+    assert_eq!(
+        e.value(0, b"i"),
+        Some(Value::SortedSet(vec![(b"z".to_vec(), 100.0)]))
+    );
+    assert_eq!(ok(&mut e, "ZINTERSTORE i 2 a b AGGREGATE MIN"), int(2));
+    assert_eq!(ok(&mut e, "ZDIFFSTORE d 2 a s"), int(2));
+    assert_eq!(ok(&mut e, "ZINTERSTORE i 2 a nokey"), int(0));
+    assert_eq!(ok(&mut e, "EXISTS i"), int(0));
+    assert_eq!(
+        err(&mut e, "ZUNIONSTORE u 0 a"),
+        "ERR at least 1 input key is needed for 'zunionstore' command"
+    );
+    assert_eq!(err(&mut e, "ZUNIONSTORE u 3 a b"), SYNTAX);
+    assert_eq!(
+        err(&mut e, "ZUNIONSTORE u 2 a b WEIGHTS 1 x"),
+        "ERR weight value is not a float"
+    );
+    assert_eq!(err(&mut e, "ZDIFFSTORE u 2 a b WEIGHTS 1 1"), SYNTAX);
+    ok(&mut e, "ZADD ninf -inf m");
+    ok(&mut e, "ZADD pinf +inf m");
+    ok(&mut e, "ZUNIONSTORE nan 2 ninf pinf");
+    assert_eq!(ok(&mut e, "ZSCORE nan m"), bulk("0"), "inf + -inf is 0");
+    assert_eq!(ok(&mut e, "ZRANGESTORE r b 0 1"), int(2));
+    assert_eq!(ok(&mut e, "ZRANGESTORE r b (30 10 BYSCORE REV"), int(2));
+    assert_eq!(
+        e.value(0, b"r"),
+        Some(Value::SortedSet(vec![
+            (b"y".to_vec(), 10.0),
+            (b"z".to_vec(), 20.0),
+        ]))
+    );
+    assert_eq!(
+        ok(&mut e, "ZRANGESTORE r b -inf +inf BYSCORE LIMIT 1 1"),
+        int(1)
+    );
+    assert_eq!(
+        err(&mut e, "ZRANGESTORE r b 0 1 LIMIT 0 1"),
+        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"
+    );
+    assert_eq!(ok(&mut e, "ZRANGESTORE r nokey 0 -1"), int(0));
+    assert_eq!(ok(&mut e, "EXISTS r"), int(0));
+    assert_eq!(err(&mut e, "ZRANGESTORE r s 0 -1"), WRONGTYPE);
+}
+
+#[test]
+fn geoadd_scores_match_redis() {
+    let mut e = Engine::new();
+    assert_eq!(
+        ok(
+            &mut e,
+            "GEOADD geo 13.361389 38.115556 Palermo 15.087269 37.502669 Catania"
+        ),
+        int(2)
+    );
+    // Verified against redis-server 7.4.1 (spec §11 example) and the
+    // Redis documentation's ZSCORE of Catania.
+    let z = e.value(0, b"geo");
+    assert_eq!(
+        z,
+        Some(Value::SortedSet(vec![
+            (b"Palermo".to_vec(), 3479099956230698.0),
+            (b"Catania".to_vec(), 3479447370796909.0),
+        ]))
+    );
+    assert_eq!(
+        err(&mut e, "GEOADD geo 200 10 x"),
+        "ERR invalid longitude,latitude pair 200.000000,10.000000"
+    );
+    assert_eq!(err(&mut e, "GEOADD geo 1 2 x 3"), SYNTAX);
+    assert_eq!(err(&mut e, "GEOADD geo NX XX 1 2 x"), SYNTAX);
+    assert_eq!(
+        ok(&mut e, "GEOADD geo CH 13.361389 38.115556 Palermo"),
+        int(0)
+    );
+}
+
+#[test]
+fn hashes() {
+    let mut e = Engine::new();
+    e.set_time_ms(1_000_000);
+    assert_eq!(ok(&mut e, "HSET h a 1 b 2"), int(2));
+    assert_eq!(ok(&mut e, "HSET h a 3 c 4"), int(1));
+    assert_eq!(
+        err(&mut e, "HSET h a"),
+        "ERR wrong number of arguments for 'hset' command"
+    );
+    assert_eq!(ok(&mut e, "HMSET h d 5"), Reply::Ok);
+    assert_eq!(ok(&mut e, "HSETNX h d 6"), int(0));
+    assert_eq!(ok(&mut e, "HGET h d"), bulk("5"));
+    assert_eq!(ok(&mut e, "HDEL h d x"), int(1));
+    assert_eq!(ok(&mut e, "HINCRBY h a 10"), int(13));
+    ok(&mut e, "HSET h s x");
+    assert_eq!(
+        err(&mut e, "HINCRBY h s 1"),
+        "ERR hash value is not an integer"
+    );
+    assert_eq!(
+        err(&mut e, "HINCRBYFLOAT h s 1"),
+        "ERR hash value is not a float"
+    );
+    assert_eq!(ok(&mut e, "HINCRBYFLOAT h f 2.5"), bulk("2.5"));
+    assert_eq!(ok(&mut e, "HINCRBYFLOAT h f 1"), bulk("3.5"));
+    assert_eq!(
+        err(&mut e, "HINCRBYFLOAT h f inf"),
+        "ERR value is NaN or Infinity"
+    );
+    // field TTLs
+    assert_eq!(
+        ok(&mut e, "HEXPIRE h 100 FIELDS 3 a zz b"),
+        ints(&[1, -2, 1])
+    );
+    assert_eq!(ok(&mut e, "HPEXPIRE h 50 NX FIELDS 2 a c"), ints(&[0, 1]));
+    assert_eq!(ok(&mut e, "HPEXPIRE h 50 GT FIELDS 1 a"), ints(&[0]));
+    assert_eq!(ok(&mut e, "HPEXPIRE h 500000 GT FIELDS 1 a"), ints(&[1]));
+    assert_eq!(ok(&mut e, "HPEXPIRE h 50 XX FIELDS 1 f"), ints(&[0]));
+    assert_eq!(ok(&mut e, "HPEXPIREAT h 5 LT FIELDS 1 f"), ints(&[1]));
+    assert_eq!(ok(&mut e, "HINCRBY h a 1"), int(14));
+    let Some(Value::Hash(fields)) = e.value(0, b"h") else {
+        panic!()
+    };
+    let ttl = |f: &str| {
+        fields
+            .iter()
+            .find(|x| x.field == f.as_bytes())
+            .and_then(|x| x.expire_ms)
+    };
+    assert_eq!(ttl("a"), Some(1_500_000), "HINCRBY keeps the field TTL");
+    assert_eq!(ttl("b"), Some(1_100_000));
+    assert_eq!(ttl("c"), Some(1_000_050));
+    assert_eq!(ttl("f"), Some(5), "past time kept while loading");
+    assert_eq!(ok(&mut e, "HSET h b new"), int(0));
+    assert_eq!(
+        ok(&mut e, "HPERSIST h FIELDS 3 b c nope"),
+        ints(&[-1, 1, -2])
+    );
+    assert_eq!(ok(&mut e, "HPERSIST nokey FIELDS 1 b"), ints(&[-2]));
+    assert_eq!(ok(&mut e, "HEXPIRE nokey 10 FIELDS 2 a b"), ints(&[-2, -2]));
+    assert_eq!(
+        err(&mut e, "HEXPIRE h 10 FIELDS 2 a"),
+        "ERR The `numfields` parameter must match the number of arguments"
+    );
+    assert_eq!(
+        err(&mut e, "HEXPIRE h 10 NX NX FIELDS 1 a"),
+        "ERR Mandatory argument FIELDS is missing or not at the right position"
+    );
+    assert_eq!(
+        err(&mut e, "HEXPIRE h 10 FIELDS 0 a"),
+        "ERR Parameter `numFields` should be greater than 0"
+    );
+    assert_eq!(
+        err(&mut e, "HEXPIRE h -1 FIELDS 1 a"),
+        "ERR invalid expire time, must be >= 0"
+    );
+    assert_eq!(
+        err(&mut e, "HEXPIRE h 281474976710655 FIELDS 1 a"),
+        "ERR invalid expire time in 'hexpire' command"
+    );
+    // live mode: a past time deletes the field, the emptied hash goes
+    e.set_loading(false);
+    ok(&mut e, "HSET g x 1");
+    assert_eq!(ok(&mut e, "HPEXPIREAT g 10 FIELDS 1 x"), ints(&[2]));
+    assert_eq!(ok(&mut e, "EXISTS g"), int(0));
+    assert_eq!(e.purge_expired(2_000_000), 0);
+    let Some(Value::Hash(fields)) = e.value(0, b"h") else {
+        panic!()
+    };
+    assert!(fields.iter().all(|f| f.expire_ms.is_none()), "{fields:?}");
+    ok(&mut e, "SET str x");
+    assert_eq!(err(&mut e, "HSET str a b"), WRONGTYPE);
+    assert_eq!(err(&mut e, "HEXPIRE str 1 FIELDS 1 a"), WRONGTYPE);
+}
+
+#[test]
+fn keyspace_and_expiry() {
+    let mut e = Engine::new();
+    e.set_time_ms(10_000);
+    ok(&mut e, "SET a 1");
+    assert_eq!(ok(&mut e, "EXPIRE a 100"), int(1));
+    assert_eq!(e.expire_ms(0, b"a"), Some(110_000));
+    assert_eq!(ok(&mut e, "EXPIRE a 50 GT"), int(0));
+    assert_eq!(ok(&mut e, "EXPIRE a 200 GT"), int(1));
+    assert_eq!(ok(&mut e, "PEXPIRE a 5 LT"), int(1));
+    assert_eq!(ok(&mut e, "EXPIRE a 5 NX"), int(0));
+    assert_eq!(ok(&mut e, "PERSIST a"), int(1));
+    assert_eq!(ok(&mut e, "PERSIST a"), int(0));
+    assert_eq!(ok(&mut e, "EXPIRE a 5 XX"), int(0));
+    assert_eq!(
+        ok(&mut e, "EXPIRE a 5 GT"),
+        int(0),
+        "GT against no TTL fails"
+    );
+    assert_eq!(
+        ok(&mut e, "EXPIRE a 5 LT"),
+        int(1),
+        "LT against no TTL sets"
+    );
+    assert_eq!(ok(&mut e, "EXPIRE nokey 5"), int(0));
+    assert_eq!(
+        err(&mut e, "EXPIRE a 5 NX XX"),
+        "ERR NX and XX, GT or LT options at the same time are not compatible"
+    );
+    assert_eq!(
+        err(&mut e, "EXPIRE a 5 GT LT"),
+        "ERR GT and LT options at the same time are not compatible"
+    );
+    assert_eq!(err(&mut e, "EXPIRE a 5 FOO"), "ERR Unsupported option FOO");
+    assert_eq!(
+        err(&mut e, "EXPIRE a 9223372036854775807"),
+        "ERR invalid expire time in 'expire' command"
+    );
+    // loading: a past time sets the TTL, nothing expires
+    assert_eq!(ok(&mut e, "PEXPIREAT a 1"), int(1));
+    assert_eq!(ok(&mut e, "EXISTS a"), int(1));
+    assert_eq!(e.expire_ms(0, b"a"), Some(1));
+    assert_eq!(ok(&mut e, "EXPIRE a -1"), int(1));
+    assert_eq!(ok(&mut e, "GET a"), bulk("1"));
+    // live: expired keys are gone, past times delete
+    e.set_loading(false);
+    assert_eq!(ok(&mut e, "GET a"), Reply::Nil);
+    ok(&mut e, "SET b 1");
+    assert_eq!(ok(&mut e, "EXPIRE b -1"), int(1));
+    assert_eq!(ok(&mut e, "EXISTS b"), int(0));
+    ok(&mut e, "SET c 1 PX 100");
+    assert_eq!(ok(&mut e, "PTTL c"), int(100));
+    e.set_time_ms(10_101);
+    assert_eq!(ok(&mut e, "EXISTS c"), int(0));
+    // purge
+    e.set_loading(true);
+    ok(&mut e, "SET d 1 PXAT 5");
+    ok(&mut e, "SET f 1 PXAT 50000");
+    assert_eq!(e.purge_expired(10_000), 1);
+    assert_eq!(ok(&mut e, "DBSIZE"), int(1));
+    // DEL / RENAME / TYPE
+    ok(&mut e, "SET x 1 PX 100000");
+    assert_eq!(ok(&mut e, "DEL x y f"), int(2));
+    ok(&mut e, "SET x 1 PX 100000");
+    assert_eq!(ok(&mut e, "RENAME x y"), Reply::Ok);
+    assert_eq!(e.expire_ms(0, b"y"), Some(110_101), "TTL moves");
+    assert_eq!(err(&mut e, "RENAME x y"), "ERR no such key");
+    assert_eq!(ok(&mut e, "RENAME y y"), Reply::Ok);
+    ok(&mut e, "SET z 1");
+    assert_eq!(ok(&mut e, "RENAMENX y z"), int(0));
+    assert_eq!(ok(&mut e, "RENAMENX y w"), int(1));
+    assert_eq!(ok(&mut e, "TYPE w"), bulk("string"));
+    assert_eq!(ok(&mut e, "TYPE nope"), bulk("none"));
+    assert_eq!(ok(&mut e, "UNLINK w z"), int(2));
+    assert_eq!(ok(&mut e, "FLUSHDB ASYNC"), Reply::Ok);
+    assert_eq!(err(&mut e, "FLUSHALL LATER"), SYNTAX);
+}
+
+#[test]
+fn dbs_select_move_copy_swapdb() {
+    let mut e = Engine::new();
+    ok(&mut e, "SET k v EX 100");
+    assert_eq!(ok(&mut e, "MOVE k 3"), int(1));
+    assert_eq!(ok(&mut e, "EXISTS k"), int(0));
+    assert_eq!(
+        err(&mut e, "MOVE k 0"),
+        "ERR source and destination objects are the same"
+    );
+    assert_eq!(err(&mut e, "MOVE k 16"), "ERR DB index is out of range");
+    assert_eq!(err(&mut e, "MOVE k x"), NOTINT);
+    assert_eq!(ok(&mut e, "SELECT 3"), Reply::Ok);
+    assert_eq!(e.selected_db(), 3);
+    assert_eq!(ok(&mut e, "GET k"), bulk("v"));
+    assert_eq!(e.expire_ms(3, b"k"), Some(100_000));
+    assert_eq!(err(&mut e, "SELECT 16"), "ERR DB index is out of range");
+    assert_eq!(err(&mut e, "SELECT -1"), "ERR DB index is out of range");
+    assert_eq!(e.selected_db(), 3);
+    ok(&mut e, "SET other x");
+    assert_eq!(ok(&mut e, "MOVE k 0"), int(1));
+    ok(&mut e, "SET k here");
+    assert_eq!(ok(&mut e, "MOVE k 0"), int(0), "target exists");
+    assert_eq!(ok(&mut e, "COPY k k2"), int(1));
+    assert_eq!(ok(&mut e, "COPY k k2"), int(0));
+    assert_eq!(ok(&mut e, "COPY other k2 REPLACE"), int(1));
+    assert_eq!(ok(&mut e, "GET k2"), bulk("x"));
+    assert_eq!(ok(&mut e, "COPY k k DB 5"), int(1));
+    assert_eq!(
+        err(&mut e, "COPY k k"),
+        "ERR source and destination objects are the same"
+    );
+    assert_eq!(
+        err(&mut e, "COPY k k DB 99"),
+        "ERR DB index is out of range"
+    );
+    assert_eq!(err(&mut e, "COPY k j FOO"), SYNTAX);
+    ok(&mut e, "RPUSH list a");
+    ok(&mut e, "COPY list list2");
+    ok(&mut e, "RPUSH list2 b");
+    assert_eq!(ok(&mut e, "LLEN list"), int(1), "COPY is deep");
+    assert_eq!(ok(&mut e, "SWAPDB 3 0"), Reply::Ok);
+    assert_eq!(ok(&mut e, "GET k"), bulk("v"), "db 3 now holds db 0's data");
+    assert_eq!(e.expire_ms(3, b"k"), Some(100_000));
+    assert_eq!(err(&mut e, "SWAPDB x 0"), "ERR invalid first DB index");
+    assert_eq!(err(&mut e, "SWAPDB 0 x"), "ERR invalid second DB index");
+    assert_eq!(err(&mut e, "SWAPDB 0 16"), "ERR DB index is out of range");
+    assert_eq!(ok(&mut e, "FLUSHALL"), Reply::Ok);
+    assert!(e.is_empty());
+    let mut big = Engine::with_dbs(100);
+    assert_eq!(ok(&mut big, "SELECT 99"), Reply::Ok);
+}
+
+#[test]
+fn multi_exec() {
+    let mut e = Engine::new();
+    assert_eq!(ok(&mut e, "MULTI"), Reply::Ok);
+    assert!(e.in_multi());
+    assert_eq!(ok(&mut e, "SET a 1"), Reply::Queued);
+    assert_eq!(ok(&mut e, "SELECT 2"), Reply::Queued);
+    assert_eq!(ok(&mut e, "INCR a"), Reply::Queued);
+    assert_eq!(ok(&mut e, "LPUSH a x"), Reply::Queued);
+    assert_eq!(ok(&mut e, "GET"), Reply::Queued, "arity checked at EXEC");
+    assert!(matches!(
+        run(&mut e, "NOPE"),
+        Err(EngineError::Unknown { .. })
+    ));
+    assert_eq!(e.value(0, b"a"), None, "nothing applied before EXEC");
+    let r = ok(&mut e, "EXEC");
+    let Reply::Array(v) = r else { panic!() };
+    assert_eq!(v[0], Reply::Ok);
+    assert_eq!(v[1], Reply::Ok);
+    assert_eq!(v[2], int(1));
+    assert_eq!(v[3], Reply::Error(EngineError::WrongType));
+    assert!(matches!(
+        &v[4],
+        Reply::Error(EngineError::WrongArity { .. })
+    ));
+    assert_eq!(e.selected_db(), 2, "SELECT inside MULTI persists");
+    assert_eq!(e.value(0, b"a"), Some(Value::String(b"1".to_vec())));
+    assert_eq!(err(&mut e, "EXEC"), "ERR EXEC without MULTI");
+    ok(&mut e, "MULTI");
+    ok(&mut e, "SET b 1");
+    assert_eq!(e.discard_multi(), 1);
+    assert_eq!(ok(&mut e, "EXISTS b"), int(0));
+    ok(&mut e, "MULTI");
+    ok(&mut e, "SET b 1");
+    assert_eq!(e.reset_client(), 1);
+    assert_eq!(e.selected_db(), 0);
+    // a command the engine cannot replay stops EXEC
+    ok(&mut e, "MULTI");
+    ok(&mut e, "SET c 1");
+    ok(&mut e, "EVAL x 0");
+    ok(&mut e, "SET d 1");
+    assert!(matches!(
+        run(&mut e, "EXEC"),
+        Err(EngineError::Unsupported { .. })
+    ));
+    assert_eq!(ok(&mut e, "EXISTS c d"), int(1));
+}
+
+#[test]
+fn streams() {
+    let mut e = Engine::new();
+    e.set_time_ms(1000);
+    assert_eq!(ok(&mut e, "XADD s * f v"), bulk("1000-0"));
+    assert_eq!(ok(&mut e, "XADD s * f v"), bulk("1000-1"));
+    assert_eq!(ok(&mut e, "XADD s 1000-* f v"), bulk("1000-2"));
+    assert_eq!(ok(&mut e, "XADD s 2000-* f v"), bulk("2000-0"));
+    assert_eq!(ok(&mut e, "XADD s 3000 f v"), bulk("3000-0"));
+    assert_eq!(
+        ok(&mut e, "XADD s * f v"),
+        bulk("3000-1"),
+        "clock behind last id"
+    );
+    assert_eq!(
+        err(&mut e, "XADD s 5-1 f v"),
+        "ERR The ID specified in XADD is equal or smaller than the target stream top item"
+    );
+    assert_eq!(
+        err(&mut e, "XADD s 0-0 f v"),
+        "ERR The ID specified in XADD must be greater than 0-0"
+    );
+    assert_eq!(
+        err(&mut e, "XADD s x-1 f v"),
+        "ERR Invalid stream ID specified as stream command argument"
+    );
+    assert_eq!(
+        err(&mut e, "XADD s * f"),
+        "ERR wrong number of arguments for 'xadd' command"
+    );
+    assert_eq!(ok(&mut e, "XADD nos NOMKSTREAM * f v"), Reply::Nil);
+    assert_eq!(ok(&mut e, "EXISTS nos"), int(0));
+    assert_eq!(
+        ok(&mut e, "XADD s MAXLEN = 4 LIMIT 10 4000-0 f v"),
+        bulk("4000-0")
+    );
+    assert_eq!(ok(&mut e, "XLEN s"), int(4));
+    assert_eq!(ok(&mut e, "XTRIM s MINID 3000-1"), int(2));
+    assert_eq!(ok(&mut e, "XTRIM s MAXLEN ~ 2"), int(0));
+    assert_eq!(
+        err(&mut e, "XTRIM s LIMIT 0"),
+        "ERR syntax error, XTRIM must be called with a trimming strategy"
+    );
+    assert_eq!(
+        err(&mut e, "XTRIM s LIMIT 1"),
+        "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy"
+    );
+    assert_eq!(
+        err(&mut e, "XTRIM s MAXLEN -1"),
+        "ERR The MAXLEN argument must be >= 0."
+    );
+    assert_eq!(
+        err(&mut e, "XADD s MAXLEN 1 MINID 1 * f v"),
+        "ERR syntax error, MAXLEN and MINID options at the same time are not compatible"
+    );
+    assert_eq!(ok(&mut e, "XDEL s 3000-1 9-9"), int(1));
+    assert_eq!(ok(&mut e, "XADD s 5000-0 a b c d"), bulk("5000-0"));
+    // groups
+    assert_eq!(ok(&mut e, "XGROUP CREATE s g $"), Reply::Ok);
+    assert_eq!(
+        err(&mut e, "XGROUP CREATE s g 0"),
+        "BUSYGROUP Consumer Group name already exists"
+    );
+    assert_eq!(
+        err(&mut e, "XGROUP CREATE nos g 0"),
+        "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."
+    );
+    assert_eq!(
+        ok(&mut e, "XGROUP CREATE mk g 0 MKSTREAM ENTRIESREAD 0"),
+        Reply::Ok
+    );
+    assert_eq!(ok(&mut e, "TYPE mk"), bulk("stream"));
+    assert_eq!(
+        err(&mut e, "XGROUP SETID s nog 0"),
+        "NOGROUP No such consumer group 'nog' for key name 's'"
+    );
+    assert_eq!(ok(&mut e, "XGROUP SETID s g 0 ENTRIESREAD 3"), Reply::Ok);
+    assert_eq!(
+        err(&mut e, "XGROUP CREATE s g2 0 ENTRIESREAD -5"),
+        "ERR value for ENTRIESREAD must be positive or -1"
+    );
+    assert_eq!(ok(&mut e, "XGROUP CREATECONSUMER s g alice"), int(1));
+    assert_eq!(ok(&mut e, "XGROUP CREATECONSUMER s g alice"), int(0));
+    e.set_time_ms(9000);
+    // the canonical propagated XCLAIM form
+    assert_eq!(
+        ok(
+            &mut e,
+            "XCLAIM s g bob 0 4000-0 TIME 8000 RETRYCOUNT 1 FORCE JUSTID LASTID 4000-0"
+        ),
+        arr(&["4000-0"])
+    );
+    assert_eq!(
+        ok(&mut e, "XCLAIM s g bob 0 5000-0 FORCE"),
+        Reply::Array(vec![Reply::Array(vec![
+            bulk("5000-0"),
+            arr(&["a", "b", "c", "d"])
+        ])])
+    );
+    assert_eq!(
+        ok(&mut e, "XCLAIM s g alice 5000 4000-0 JUSTID"),
+        arr(&[]),
+        "not idle enough"
+    );
+    assert_eq!(
+        ok(&mut e, "XCLAIM s g alice 1000 4000-0 JUSTID"),
+        arr(&["4000-0"])
+    );
+    assert_eq!(
+        err(&mut e, "XCLAIM s g alice 0 4000-0 BOGUS"),
+        "ERR Unrecognized XCLAIM option 'BOGUS'"
+    );
+    assert_eq!(
+        err(&mut e, "XCLAIM s nog alice 0 4000-0"),
+        "NOGROUP No such key 's' or consumer group 'nog'"
+    );
+    let Some(Value::Stream(st)) = e.value(0, b"s") else {
+        panic!()
+    };
+    let g = &st.groups[0];
+    assert_eq!(g.last_id, StreamId::new(4000, 0));
+    assert_eq!(g.entries_read, Some(3));
+    assert_eq!(g.pending.len(), 2);
+    assert_eq!(g.pending[0].delivery_count, 1);
+    assert_eq!(g.pending[0].delivery_time, 9000);
+    assert_eq!(g.pending[1].delivery_count, 1);
+    let alice = g.consumers.iter().find(|c| c.name == b"alice").unwrap();
+    assert_eq!(alice.pending, vec![StreamId::new(4000, 0)]);
+    assert_eq!(alice.active_time, 9000);
+    let bob = g.consumers.iter().find(|c| c.name == b"bob").unwrap();
+    assert_eq!(bob.pending, vec![StreamId::new(5000, 0)]);
+    assert_eq!(st.max_deleted_id, StreamId::new(3000, 1));
+    assert_eq!(st.entries_added, 8);
+    assert_eq!(st.first_id, StreamId::new(4000, 0));
+    // XAUTOCLAIM, XACK, deleted entries
+    e.set_time_ms(20_000);
+    assert_eq!(ok(&mut e, "XDEL s 4000-0"), int(1));
+    assert_eq!(
+        ok(&mut e, "XAUTOCLAIM s g carol 100 0 JUSTID"),
+        Reply::Array(vec![bulk("0-0"), arr(&["5000-0"]), arr(&["4000-0"])])
+    );
+    assert_eq!(ok(&mut e, "XACK s g 5000-0 4000-0"), int(1));
+    assert_eq!(ok(&mut e, "XACK s nog 5000-0"), int(0));
+    assert_eq!(
+        err(&mut e, "XACK s g bad"),
+        "ERR Invalid stream ID specified as stream command argument"
+    );
+    assert_eq!(ok(&mut e, "XGROUP DELCONSUMER s g bob"), int(0));
+    assert_eq!(ok(&mut e, "XGROUP DESTROY s g"), int(1));
+    assert_eq!(ok(&mut e, "XGROUP DESTROY s g"), int(0));
+    assert_eq!(
+        err(&mut e, "XGROUP FOO s g"),
+        "ERR unknown subcommand 'FOO'. Try XGROUP HELP."
+    );
+    assert_eq!(
+        err(&mut e, "XGROUP DESTROY s"),
+        "ERR wrong number of arguments for 'xgroup|destroy' command"
+    );
+    // XSETID
+    assert_eq!(
+        ok(
+            &mut e,
+            "XSETID s 6000-0 ENTRIESADDED 20 MAXDELETEDID 5500-0"
+        ),
+        Reply::Ok
+    );
+    assert_eq!(
+        err(&mut e, "XSETID s 1-0"),
+        "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"
+    );
+    assert_eq!(
+        err(&mut e, "XSETID s 7000-0 ENTRIESADDED 0"),
+        "ERR The entries_added specified in XSETID is smaller than the target stream length"
+    );
+    assert_eq!(err(&mut e, "XSETID nos 1-0"), "ERR no such key");
+    let Some(Value::Stream(st)) = e.value(0, b"s") else {
+        panic!()
+    };
+    assert_eq!(st.last_id, StreamId::new(6000, 0));
+    assert_eq!(st.entries_added, 20);
+    assert_eq!(st.max_deleted_id, StreamId::new(5500, 0));
+    ok(&mut e, "SET str x");
+    assert_eq!(err(&mut e, "XADD str * a b"), WRONGTYPE);
+}
+
+struct FakeDecoder;
+
+impl DumpDecoder for FakeDecoder {
+    fn decode_value(&self, payload: &[u8]) -> Result<Value, String> {
+        match payload.strip_prefix(b"str:") {
+            Some(s) => Ok(Value::String(s.to_vec())),
+            None => Err("ERR DUMP payload version or checksum are wrong".to_string()),
+        }
+    }
+    fn decode_functions(&self, payload: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+        Ok(vec![payload.to_vec()])
+    }
+}
+
+#[test]
+fn restore_and_functions() {
+    let mut e = Engine::new();
+    e.set_time_ms(1000);
+    assert!(matches!(
+        run(&mut e, "RESTORE k 0 str:v"),
+        Err(EngineError::NeedsDecoder { .. })
+    ));
+    e.set_dump_decoder(Box::new(FakeDecoder));
+    assert_eq!(ok(&mut e, "RESTORE k 0 str:v"), Reply::Ok);
+    assert_eq!(
+        err(&mut e, "RESTORE k 0 str:v"),
+        "BUSYKEY Target key name already exists."
+    );
+    assert_eq!(
+        ok(&mut e, "RESTORE k 500 str:w REPLACE IDLETIME 10"),
+        Reply::Ok
+    );
+    assert_eq!(e.expire_ms(0, b"k"), Some(1500));
+    assert_eq!(
+        ok(&mut e, "RESTORE k 7 str:w REPLACE ABSTTL FREQ 5"),
+        Reply::Ok
+    );
+    assert_eq!(e.expire_ms(0, b"k"), Some(7));
+    assert_eq!(
+        err(&mut e, "RESTORE k -1 str:w REPLACE"),
+        "ERR Invalid TTL value, must be >= 0"
+    );
+    assert_eq!(
+        err(&mut e, "RESTORE k 0 bad REPLACE"),
+        "ERR DUMP payload version or checksum are wrong"
+    );
+    assert_eq!(
+        err(&mut e, "RESTORE k 0 str:x REPLACE FREQ 300"),
+        "ERR Invalid FREQ value, must be >= 0 and <= 255"
+    );
+    let lib = b"#!lua name=mylib\nredis.register_function('f', function() return 1 end)".to_vec();
+    let load = |e: &mut Engine, extra: &[&[u8]]| {
+        let mut argv: Vec<Vec<u8>> = vec![b"FUNCTION".to_vec(), b"LOAD".to_vec()];
+        argv.extend(extra.iter().map(|x| x.to_vec()));
+        e.apply(&argv)
+    };
+    assert_eq!(load(&mut e, &[&lib]), Ok(bulk("mylib")));
+    assert_eq!(
+        load(&mut e, &[&lib]).unwrap_err().to_string(),
+        "ERR Library 'mylib' already exists"
+    );
+    assert_eq!(load(&mut e, &[b"REPLACE", &lib]), Ok(bulk("mylib")));
+    assert_eq!(
+        load(&mut e, &[b"return 1"]).unwrap_err().to_string(),
+        "ERR Missing library metadata"
+    );
+    assert_eq!(
+        load(&mut e, &[b"#!js name=x\n"]).unwrap_err().to_string(),
+        "ERR Engine 'js' not found"
+    );
+    assert_eq!(
+        load(&mut e, &[b"#!lua\n"]).unwrap_err().to_string(),
+        "ERR Library name was not given"
+    );
+    assert_eq!(
+        load(&mut e, &[b"#!lua name=a-b\n"]).unwrap_err().to_string(),
+        "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long"
+    );
+    assert_eq!(e.functions().count(), 1);
+    ok(&mut e, "FLUSHALL");
+    assert_eq!(
+        e.to_dataset().functions,
+        vec![lib.clone()],
+        "FLUSHALL keeps functions"
+    );
+    assert_eq!(ok(&mut e, "FUNCTION DELETE mylib"), Reply::Ok);
+    assert_eq!(
+        err(&mut e, "FUNCTION DELETE mylib"),
+        "ERR Library not found"
+    );
+    let mut argv: Vec<Vec<u8>> = split("FUNCTION RESTORE");
+    argv.push(lib.clone());
+    assert_eq!(e.apply(&argv), Ok(Reply::Ok));
+    assert_eq!(
+        e.apply(&argv).unwrap_err().to_string(),
+        "ERR Library mylib already exists"
+    );
+    argv.push(b"REPLACE".to_vec());
+    assert_eq!(e.apply(&argv), Ok(Reply::Ok));
+    assert_eq!(ok(&mut e, "FUNCTION FLUSH"), Reply::Ok);
+    assert_eq!(e.functions().count(), 0);
+}
+
+/// A tiny deterministic PRNG (SplitMix64).
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub(crate) fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[self.below(v.len() as u64) as usize]
+    }
+}
+
+/// A random write command over a small key and member space, so that
+/// commands collide (wrong types, existing members, emptied keys).
+pub(crate) fn random_command(r: &mut Rng, with_streams: bool) -> Vec<String> {
+    let key = format!("k{}", r.below(12));
+    let key2 = format!("k{}", r.below(12));
+    let m = format!("m{}", r.below(8));
+    let n = r.below(20).to_string();
+    let sn = (r.below(200) as i64 - 100).to_string();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let choice = r.below(if with_streams { 58 } else { 54 });
+    match choice {
+        0 => s(&["SET", &key, &n]),
+        1 => s(&["SET", &key, &m, "NX"]),
+        2 => s(&["SET", &key, &m, "XX", "PX", "100000000"]),
+        3 => s(&["APPEND", &key, &m]),
+        4 => s(&["INCRBY", &key, &sn]),
+        5 => s(&["SETRANGE", &key, &n, &m]),
+        6 => s(&["SETBIT", &key, &n, "1"]),
+        7 => s(&["MSET", &key, &n, &key2, &m]),
+        8 => s(&["LPUSH", &key, &m, &n]),
+        9 => s(&["RPUSH", &key, &m]),
+        10 => s(&["LPOP", &key]),
+        11 => s(&["RPOP", &key, &r.below(3).to_string()]),
+        12 => s(&["LREM", &key, &(r.below(5) as i64 - 2).to_string(), &m]),
+        13 => s(&[
+            "LTRIM",
+            &key,
+            &(r.below(4) as i64 - 1).to_string(),
+            &(r.below(6) as i64 - 2).to_string(),
+        ]),
+        14 => s(&[
+            "LMOVE",
+            &key,
+            &key2,
+            r.pick(&["LEFT", "RIGHT"]),
+            r.pick(&["LEFT", "RIGHT"]),
+        ]),
+        15 => s(&["LINSERT", &key, r.pick(&["BEFORE", "AFTER"]), &m, &n]),
+        16 => s(&["SADD", &key, &m, &n]),
+        17 => s(&["SREM", &key, &m]),
+        18 => s(&["SMOVE", &key, &key2, &m]),
+        19 => s(&[
+            r.pick(&["SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE"]),
+            &key,
+            &key2,
+            &format!("k{}", r.below(12)),
+        ]),
+        20 => s(&["ZADD", &key, &sn, &m]),
+        21 => s(&[
+            "ZADD",
+            &key,
+            r.pick(&["NX", "XX", "GT", "LT"]),
+            "CH",
+            &sn,
+            &m,
+            &n,
+            &format!("m{}", r.below(8)),
+        ]),
+        22 => s(&["ZINCRBY", &key, &sn, &m]),
+        23 => s(&["ZREM", &key, &m]),
+        24 => s(&["ZREMRANGEBYSCORE", &key, "-50", &format!("({sn}")]),
+        25 => s(&[
+            "ZREMRANGEBYRANK",
+            &key,
+            "0",
+            &(r.below(3) as i64 - 1).to_string(),
+        ]),
+        26 => s(&[
+            r.pick(&["ZUNIONSTORE", "ZINTERSTORE"]),
+            &key,
+            "2",
+            &key2,
+            &format!("k{}", r.below(12)),
+            "WEIGHTS",
+            "2",
+            "0.5",
+            "AGGREGATE",
+            r.pick(&["SUM", "MIN", "MAX"]),
+        ]),
+        27 => s(&["ZPOPMIN", &key, &r.below(3).to_string()]),
+        28 => s(&["HSET", &key, &m, &n]),
+        29 => s(&["HDEL", &key, &m]),
+        30 => s(&["HINCRBY", &key, &m, &sn]),
+        31 => s(&["HSETNX", &key, &m, &n]),
+        32 => s(&["DEL", &key]),
+        33 => s(&["RENAME", &key, &key2]),
+        34 => s(&[
+            "EXPIRE",
+            &key,
+            &(100_000 + r.below(1000)).to_string(),
+            r.pick(&["NX", "XX", "GT", "LT"]),
+        ]),
+        35 => s(&["PERSIST", &key]),
+        36 => s(&["COPY", &key, &key2, "REPLACE"]),
+        37 => s(&["SELECT", &r.below(3).to_string()]),
+        38 => s(&["MOVE", &key, &r.below(3).to_string()]),
+        39 => s(&[
+            "ZRANGESTORE",
+            &key,
+            &key2,
+            "0",
+            &(r.below(5) as i64 - 1).to_string(),
+        ]),
+        40 => s(&[
+            "INCRBYFLOAT",
+            &key,
+            r.pick(&["0.1", "1.5", "-2.25", "1e3", "3"]),
+        ]),
+        41 => s(&[
+            "HINCRBYFLOAT",
+            &key,
+            &m,
+            r.pick(&["0.1", "1.5", "-2.25", "10"]),
+        ]),
+        42 => s(&[
+            "BITFIELD",
+            &key,
+            "SET",
+            "i8",
+            &format!("#{n}"),
+            &sn,
+            "OVERFLOW",
+            r.pick(&["WRAP", "SAT", "FAIL"]),
+            "INCRBY",
+            "u4",
+            &n,
+            "7",
+        ]),
+        43 => s(&[
+            "BITOP",
+            r.pick(&["AND", "OR", "XOR"]),
+            &key,
+            &key2,
+            &format!("k{}", r.below(12)),
+        ]),
+        44 => s(&[
+            "GEOADD",
+            &key,
+            &format!("{}.{}", r.below(360) as i64 - 180, r.below(1000)),
+            &format!("{}.{}", r.below(170) as i64 - 85, r.below(1000)),
+            &m,
+        ]),
+        45 => s(&[
+            "LMPOP",
+            "2",
+            &key,
+            &key2,
+            r.pick(&["LEFT", "RIGHT"]),
+            "COUNT",
+            &r.below(4).max(1).to_string(),
+        ]),
+        46 => s(&[
+            "ZMPOP",
+            "2",
+            &key,
+            &key2,
+            r.pick(&["MIN", "MAX"]),
+            "COUNT",
+            &r.below(4).max(1).to_string(),
+        ]),
+        47 => s(&[
+            "ZREMRANGEBYLEX",
+            &key,
+            r.pick(&["[m2", "(m3", "-"]),
+            r.pick(&["(m6", "[m5", "+"]),
+        ]),
+        48 => s(&["ZDIFFSTORE", &key, "2", &key2, &format!("k{}", r.below(12))]),
+        49 => s(&["GETEX", &key, r.pick(&["PERSIST", "EX"]), "100000"]),
+        50 => s(&["GETDEL", &key]),
+        51 => s(&["RPOPLPUSH", &key, &key2]),
+        52 => s(&["LSET", &key, &(r.below(6) as i64 - 3).to_string(), &m]),
+        53 => s(&["ZADD", &key, "INCR", &sn, &m]),
+        54 => s(&["XADD", &key, "MAXLEN", "=", "5", "*", &m, &n]),
+        55 => s(&[
+            "XDEL",
+            &key,
+            &format!("{}-0", 1_700_000_000_000u64 + r.below(30)),
+        ]),
+        56 => s(&["XGROUP", "CREATE", &key, "g", "0", "MKSTREAM"]),
+        _ => s(&[
+            "XCLAIM",
+            &key,
+            "g",
+            "c",
+            "0",
+            &format!("{}-0", 1_700_000_000_000u64 + r.below(30)),
+            "FORCE",
+            "JUSTID",
+        ]),
+    }
+}
+
+#[test]
+fn random_commands_round_trip_through_dataset() {
+    for seed in 0..20 {
+        let mut r = Rng::new(seed);
+        let mut e = Engine::new();
+        let mut errors = 0;
+        for i in 0..3000 {
+            e.set_time_ms(1_700_000_000_000 + i / 100);
+            let argv = random_command(&mut r, true);
+            match e.apply(&argv) {
+                Ok(_) => {}
+                Err(err) => {
+                    assert!(err.is_redis_error(), "{argv:?}: {err}");
+                    errors += 1;
+                }
+            }
+        }
+        assert!(errors > 0 && errors < 3000, "seed {seed}: {errors} errors");
+        let ds = e.to_dataset();
+        assert!(!ds.is_empty());
+        let e2 = Engine::from_dataset(&ds).unwrap();
+        assert_eq!(e2.to_dataset(), ds, "seed {seed}");
+        // no empty collections survive
+        for db in ds.dbs.values() {
+            for ent in &db.entries {
+                if !matches!(ent.value, Value::String(_) | Value::Stream(_)) {
+                    assert!(!ent.value.is_empty(), "{:?}", ent);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_arguments_do_not_panic() {
+    let mut e = Engine::new();
+    let mut r = Rng::new(7);
+    let words = [
+        "",
+        "0",
+        "-1",
+        "1",
+        "#3",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "99999999999999999999",
+        "inf",
+        "-inf",
+        "nan",
+        "(1",
+        "[a",
+        "+",
+        "-",
+        "*",
+        "$",
+        "18446744073709551615-18446744073709551615",
+        "1-*",
+        "LEFT",
+        "COUNT",
+        "LIMIT",
+        "FIELDS",
+        "NX",
+        "XX",
+        "GT",
+        "LT",
+        "i64",
+        "u63",
+        "i1",
+        "MAXLEN",
+        "~",
+        "=",
+        "WEIGHTS",
+        "BYSCORE",
+        "REV",
+        "k",
+        "k2",
+        "g",
+        "c",
+        "MKSTREAM",
+        "ENTRIESREAD",
+        "FORCE",
+        "JUSTID",
+        "TIME",
+        "IDLE",
+        "RETRYCOUNT",
+        "LASTID",
+    ];
+    let names: Vec<&str> = table::names().collect();
+    for _ in 0..100_000 {
+        let mut argv = vec![names[r.below(names.len() as u64) as usize].to_string()];
+        for _ in 0..r.below(9) {
+            argv.push(r.pick(&words).to_string());
+        }
+        let _ = e.apply(&argv);
+    }
+    e.reset_client();
+    let ds = e.to_dataset();
+    assert_eq!(Engine::from_dataset(&ds).unwrap().to_dataset(), ds);
+}
+
+/// Replay throughput on a synthetic AOF-like sequence of 1M commands.
+/// Run with `cargo test --release --lib engine::tests::replay_throughput
+/// -- --ignored --nocapture`.
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn replay_throughput() {
+    let mut r = Rng::new(42);
+    let n = 1_000_000u64;
+    let keys = 100_000u64;
+    let mut cmds: Vec<Vec<Vec<u8>>> = Vec::with_capacity(n as usize);
+    let mut resp_bytes = 0usize;
+    let mut xid = 1_700_000_000_000u64;
+    for i in 0..n {
+        let k = format!("key:{:06}", r.below(keys));
+        let v = format!("value-{:0width$}", r.next(), width = 8 + (i % 40) as usize);
+        let f = format!("f{}", r.below(20));
+        let argv: Vec<String> = match r.below(100) {
+            0..=34 => vec!["SET".into(), format!("s:{k}"), v],
+            35..=44 => vec![
+                "SET".into(),
+                format!("s:{k}"),
+                v,
+                "PXAT".into(),
+                "1800000000000".into(),
+            ],
+            45..=54 => vec!["HSET".into(), format!("h:{k}"), f, v],
+            55..=64 => vec!["RPUSH".into(), format!("l:{k}"), v],
+            65..=69 => vec!["LPOP".into(), format!("l:{k}")],
+            70..=77 => vec!["SADD".into(), format!("t:{k}"), format!("m{}", r.below(50))],
+            78..=85 => vec![
+                "ZADD".into(),
+                format!("z:{k}"),
+                r.below(1000).to_string(),
+                format!("m{}", r.below(50)),
+            ],
+            86..=90 => vec!["INCR".into(), format!("c:{k}")],
+            91..=93 => {
+                xid += 1;
+                vec![
+                    "XADD".into(),
+                    format!("x:{}", r.below(1000)),
+                    format!("{xid}-0"),
+                    f,
+                    v,
+                ]
+            }
+            94..=96 => vec!["PEXPIREAT".into(), format!("s:{k}"), "1800000000000".into()],
+            97 => vec!["DEL".into(), format!("s:{k}")],
+            98 => vec!["SELECT".into(), r.below(2).to_string()],
+            _ => vec!["MULTI".into()],
+        };
+        let argv: Vec<Vec<u8>> = argv.into_iter().map(String::into_bytes).collect();
+        resp_bytes += 4 + argv.iter().map(|a| a.len() + 8).sum::<usize>();
+        cmds.push(argv);
+        if cmds.last().is_some_and(|c| c[0] == b"MULTI") {
+            cmds.push(vec![b"INCR".to_vec(), b"counter".to_vec()]);
+            cmds.push(vec![b"EXEC".to_vec()]);
+        }
+    }
+    let mut e = Engine::new();
+    let start = std::time::Instant::now();
+    let mut errors = 0;
+    for c in &cmds {
+        if e.apply(c).is_err() {
+            errors += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let t2 = std::time::Instant::now();
+    let ds = e.to_dataset();
+    let export = t2.elapsed().as_secs_f64();
+    eprintln!(
+        "replayed {} commands ({:.1} MB as RESP) in {:.3} s: {:.0} commands/s, {:.1} MB/s; {} errors; {} keys; to_dataset {:.3} s",
+        cmds.len(),
+        resp_bytes as f64 / 1e6,
+        secs,
+        cmds.len() as f64 / secs,
+        resp_bytes as f64 / 1e6 / secs,
+        errors,
+        ds.len(),
+        export
+    );
+}
