@@ -9,7 +9,15 @@ use crate::rdb::object::decode_value;
 use crate::rdb::{RdbError, RdbErrorKind, RdbReader, Record};
 
 /// Reads every record of an RDB into memory, decoding every value.
-pub fn read_rdb_dataset<R: Read>(mut reader: RdbReader<R>) -> Result<Dataset, RdbError> {
+pub fn read_rdb_dataset<R: Read>(reader: RdbReader<R>) -> Result<Dataset, RdbError> {
+    read_rdb_dataset_until_end(reader).map(|(ds, _)| ds)
+}
+
+/// Like [`read_rdb_dataset`], also returning the offset just after the
+/// RDB's trailer (where the AOF tail of a preamble file starts).
+pub fn read_rdb_dataset_until_end<R: Read>(
+    mut reader: RdbReader<R>,
+) -> Result<(Dataset, u64), RdbError> {
     let mut ds = Dataset::default();
     while let Some(l) = reader.next_record()? {
         let offset = l.offset;
@@ -55,5 +63,5 @@ pub fn read_rdb_dataset<R: Read>(mut reader: RdbReader<R>) -> Result<Dataset, Rd
             RdbErrorKind::Invalid("empty input".into()),
         ));
     }
-    Ok(ds)
+    Ok((ds, reader.offset()))
 }

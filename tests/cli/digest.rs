@@ -70,3 +70,65 @@ fn digest_matches_a_live_server_key_by_key() {
     }
     assert_eq!(lines.len(), 1 + 9);
 }
+
+/// An AOF replayed through the engine gives the digest of the server that
+/// wrote it: multi-part with an RDB base, and with a RESP base.
+#[test]
+fn aof_digest_matches_the_server_that_wrote_it() {
+    for preamble in ["yes", "no"] {
+        let Some(server) = RedisServer::start(&[
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--aof-use-rdb-preamble",
+            preamble,
+        ]) else {
+            return;
+        };
+        let mut c = server.client();
+        for line in [
+            "SET a 1",
+            "INCRBY a 41",
+            "RPUSH l x y z",
+            "LPOP l",
+            "SADD s m1 m2 m3",
+            "SREM s m2",
+            "ZADD z 1 a 2.5 b",
+            "ZINCRBY z 3 a",
+            "HSET h f v g w",
+            "HDEL h g",
+            "XADD st 5-1 k v",
+            "XGROUP CREATE st g 0",
+            "PEXPIREAT a 4102444800000",
+            "SELECT 4",
+            "SET x y",
+            "MULTI",
+            "SET t1 1",
+            "SET t2 2",
+            "EXEC",
+        ] {
+            c.run(line);
+        }
+        // A rewrite makes a new base; later commands go to a new incr file.
+        c.run("BGREWRITEAOF");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while c
+            .run("INFO persistence")
+            .text()
+            .contains("aof_rewrite_in_progress:1")
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        c.run("SELECT 0");
+        c.run("SADD s after-rewrite");
+        c.run("DEL l");
+        let server_digest = c.run("DEBUG DIGEST").text();
+        let dir = server.rdb_path().with_file_name("appendonlydir");
+        let lines = digest_lines(&dir, &["--redis-version", "7.0.15"]);
+        assert_eq!(lines[0], server_digest, "aof-use-rdb-preamble {preamble}");
+        assert!(lines.iter().any(|l| l.ends_with("\tdb4\tt2")), "{lines:?}");
+    }
+}

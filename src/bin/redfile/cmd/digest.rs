@@ -12,9 +12,11 @@ use serde_json::json;
 
 use crate::exit::ExitStatus;
 
-/// Compute the DEBUG DIGEST a Redis server reports after loading an RDB
-/// file, exactly as Redis computes it, so that a backup can be proved equal
-/// to a live server (`redis-cli DEBUG DIGEST`).
+/// Compute the DEBUG DIGEST a Redis server reports after loading a file,
+/// exactly as Redis computes it, so that a backup can be proved equal to a
+/// live server (`redis-cli DEBUG DIGEST`). An RDB is read record by record;
+/// an AOF (plain, with an RDB preamble, or a multi-part directory) is
+/// replayed through redfile's engine first.
 ///
 /// The rules changed between Redis versions (score formatting in 7.2, the
 /// field-TTL marker in 7.4): by default they follow the file's `redis-ver`
@@ -27,7 +29,8 @@ use crate::exit::ExitStatus;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct DigestArgs {
-    /// The RDB file (`-` for standard input).
+    /// The RDB file, AOF file, manifest or AOF directory (`-`: an RDB on
+    /// standard input).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
@@ -65,10 +68,89 @@ fn file_version(path: &Path) -> anyhow::Result<Option<String>> {
     Ok(version)
 }
 
+/// True for an RDB file without an AOF tail.
+fn is_plain_rdb(path: &Path) -> anyhow::Result<bool> {
+    use redfile::aof::layout::{resolve_layout, AofLayout};
+    Ok(match resolve_layout(path)? {
+        AofLayout::Rdb { .. } => {
+            let input = redfile::input::open(path)?;
+            let reader = RdbReader::with_options(input.reader, ReaderOptions::default())?;
+            let (_, end) = redfile::load::read_rdb_dataset_until_end(reader)?;
+            std::fs::metadata(path)?.len() <= end
+        }
+        _ => false,
+    })
+}
+
+/// The digest of an AOF, replayed through the engine.
+fn run_replayed(args: &DigestArgs, name: &str) -> anyhow::Result<ExitStatus> {
+    let loaded = redfile::replay::load_dataset(&args.file)?;
+    let version = args.redis_version.clone().or_else(|| {
+        loaded
+            .dataset
+            .aux
+            .iter()
+            .find(|(k, _)| k.as_slice() == b"redis-ver")
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+    });
+    let rules = version
+        .as_deref()
+        .map_or_else(DigestRules::default, DigestRules::for_version);
+    let opts = DigestOptions::new(rules);
+    let digest = opts
+        .try_dataset_digest(&loaded.dataset)
+        .with_context(|| format!("cannot compute the digest of {name}"))?;
+    let mut keys = Vec::new();
+    if args.per_key {
+        for (db, d) in &loaded.dataset.dbs {
+            for e in &d.entries {
+                keys.push((*db, printable(&e.key), to_hex(&opts.try_value_digest(e)?)));
+            }
+        }
+    }
+    print(args, name, &digest, &keys, rules)
+}
+
+fn print(
+    args: &DigestArgs,
+    name: &str,
+    digest: &redfile::digest::Digest,
+    keys: &[(u64, String, String)],
+    rules: DigestRules,
+) -> anyhow::Result<ExitStatus> {
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let per_key: Vec<_> = keys
+            .iter()
+            .map(|(db, k, d)| json!({"db": db, "key": k, "digest": d}))
+            .collect();
+        let mut doc = json!({
+            "file": name,
+            "digest": to_hex(digest),
+            "rules": format!("{rules:?}"),
+        });
+        if args.per_key {
+            doc["keys"] = json!(per_key);
+        }
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", to_hex(digest))?;
+        for (db, k, d) in keys {
+            writeln!(out, "{d}\tdb{db}\t{k}")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitStatus::Ok)
+}
+
 /// Runs the subcommand.
 pub fn run(args: DigestArgs) -> anyhow::Result<ExitStatus> {
     let name = args.file.display().to_string();
     let stdin = args.file.as_os_str() == "-";
+    if !stdin && !is_plain_rdb(&args.file)? {
+        return run_replayed(&args, &name);
+    }
     let version = match &args.redis_version {
         Some(v) => Some(v.clone()),
         None if stdin => None,
@@ -86,7 +168,6 @@ pub fn run(args: DigestArgs) -> anyhow::Result<ExitStatus> {
         },
     )
     .with_context(|| format!("{name}: not an RDB file"))?;
-    let mut out = std::io::stdout().lock();
     let mut keys = Vec::new();
     let digest = rdb_digest_per_key(reader, &DigestOptions::new(rules), |db, key, d| {
         if args.per_key {
@@ -94,27 +175,5 @@ pub fn run(args: DigestArgs) -> anyhow::Result<ExitStatus> {
         }
     })
     .with_context(|| format!("cannot compute the digest of {name}"))?;
-    if args.json {
-        let per_key: Vec<_> = keys
-            .iter()
-            .map(|(db, k, d)| json!({"db": db, "key": k, "digest": d}))
-            .collect();
-        let mut doc = json!({
-            "file": name,
-            "digest": to_hex(&digest),
-            "rules": format!("{rules:?}"),
-        });
-        if args.per_key {
-            doc["keys"] = json!(per_key);
-        }
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        writeln!(out)?;
-    } else {
-        writeln!(out, "{}", to_hex(&digest))?;
-        for (db, k, d) in &keys {
-            writeln!(out, "{d}\tdb{db}\t{k}")?;
-        }
-    }
-    out.flush()?;
-    Ok(ExitStatus::Ok)
+    print(&args, &name, &digest, &keys, rules)
 }
