@@ -10,6 +10,7 @@ pub mod digest;
 pub mod dump;
 pub mod engine;
 pub mod fsutil;
+pub mod gen;
 pub mod input;
 pub mod load;
 pub mod model;
