@@ -33,6 +33,7 @@ pub mod layout;
 pub mod manifest;
 pub mod message;
 pub mod resp;
+pub mod rewrite;
 pub mod scan;
 pub mod writer;
 
