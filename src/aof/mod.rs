@@ -32,6 +32,7 @@ mod input;
 pub mod layout;
 pub mod manifest;
 pub mod message;
+pub mod multipart;
 pub mod resp;
 pub mod rewrite;
 pub mod scan;
