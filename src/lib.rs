@@ -14,3 +14,4 @@ pub mod model;
 pub mod rdb;
 pub mod readahead;
 pub mod repair;
+pub mod write_aof;

@@ -849,4 +849,4 @@ fn emit_array<'a>(key: &'a [u8], a: &'a ArrayValue, emit: &mut Emit<'_, 'a>) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
