@@ -403,11 +403,14 @@ fn redis_server_7_0_loads_every_layout() {
     }
 }
 
+/// A database, a key and the commands that rebuild it.
+type KeyGroup = (String, Vec<u8>, Vec<Vec<Vec<u8>>>);
+
 /// Splits a rewrite's commands (after its `SELECT`s) into per-key groups,
 /// so outputs whose key order differs (Redis walks a hash table) compare.
-fn per_key(cmds: &[Vec<Vec<u8>>]) -> Vec<(String, Vec<u8>, Vec<Vec<Vec<u8>>>)> {
+fn per_key(cmds: &[Vec<Vec<u8>>]) -> Vec<KeyGroup> {
     let mut db = String::new();
-    let mut out: Vec<(String, Vec<u8>, Vec<Vec<Vec<u8>>>)> = Vec::new();
+    let mut out: Vec<KeyGroup> = Vec::new();
     for c in cmds {
         if c[0].eq_ignore_ascii_case(b"SELECT") {
             db = String::from_utf8_lossy(&c[1]).into_owned();
@@ -569,7 +572,7 @@ fn rewrite_matches_bgrewriteaof_of_redis_7_0() {
     // Large sets, sorted sets and hashes are rewritten in hash-table order,
     // which no file records (a skiplist is even saved in reverse): compare
     // those as batch sizes plus the sorted elements.
-    let normalize = |g: &(String, Vec<u8>, Vec<Vec<Vec<u8>>>)| {
+    let normalize = |g: &KeyGroup| {
         let variadic = [b"SADD".as_slice(), b"ZADD", b"HMSET"];
         let mut g = g.clone();
         if let Some(first) = g.2.first().filter(|c| variadic.contains(&c[0].as_slice())) {
@@ -597,7 +600,7 @@ fn rewrite_matches_bgrewriteaof_of_redis_7_0() {
     let ours: Vec<_> = ours.iter().map(normalize).collect();
     assert_eq!(theirs.len(), ours.len());
     for (t, o) in theirs.iter().zip(&ours) {
-        let show = |g: &(String, Vec<u8>, Vec<Vec<Vec<u8>>>)| {
+        let show = |g: &KeyGroup| {
             g.2.iter()
                 .map(|c| {
                     c.iter()
