@@ -471,7 +471,8 @@ impl Iterator for RewriteCommands<'_> {
 
 /// Writes the rewrite as RESP: the `#TS:` line when asked for, then every
 /// command. Checks first that the target version can express everything,
-/// so nothing is written when it cannot.
+/// so nothing is written when it cannot. Each argument is a separate
+/// `write`: give it a buffered writer.
 pub fn write_rewrite<W: Write>(
     ds: &Dataset,
     opts: &RewriteOptions,
