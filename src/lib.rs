@@ -18,3 +18,4 @@ pub mod rdb;
 pub mod readahead;
 pub mod repair;
 pub mod replay;
+pub mod write_aof;

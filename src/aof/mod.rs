@@ -32,7 +32,9 @@ mod input;
 pub mod layout;
 pub mod manifest;
 pub mod message;
+pub mod multipart;
 pub mod resp;
+pub mod rewrite;
 pub mod scan;
 pub mod writer;
 
