@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair an AOF: cut an incomplete tail, or salvage around damage')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Summarize an RDB file: version, aux fields, keys per db, type and encoding')
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it')
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -81,6 +82,17 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'redfile;gen' {
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the generator')
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'About how many keys each dataset holds')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write (created; must be empty unless --force)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the contents of a non-empty output directory')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'redfile;check-aof' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -115,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('fix', 'fix', [CompletionResultType]::ParameterValue, 'Repair an AOF: cut an incomplete tail, or salvage around damage')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Summarize an RDB file: version, aux fields, keys per db, type and encoding')
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it')
+            [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -132,6 +145,9 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             break
         }
         'redfile;help;digest' {
+            break
+        }
+        'redfile;help;gen' {
             break
         }
         'redfile;help;check-aof' {

@@ -34,6 +34,9 @@ _redfile() {
             redfile,fix)
                 cmd="redfile__subcmd__fix"
                 ;;
+            redfile,gen)
+                cmd="redfile__subcmd__gen"
+                ;;
             redfile,help)
                 cmd="redfile__subcmd__help"
                 ;;
@@ -61,6 +64,9 @@ _redfile() {
             redfile__subcmd__help,fix)
                 cmd="redfile__subcmd__help__subcmd__fix"
                 ;;
+            redfile__subcmd__help,gen)
+                cmd="redfile__subcmd__help__subcmd__gen"
+                ;;
             redfile__subcmd__help,help)
                 cmd="redfile__subcmd__help__subcmd__help"
                 ;;
@@ -77,7 +83,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check fix info digest check-aof check-rdb completions man help"
+            opts="-h -V --help --version check fix info digest gen check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,8 +200,34 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__gen)
+            opts="-h -V --seed --keys --out --force --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__help)
-            opts="check fix info digest check-aof check-rdb completions man help"
+            opts="check fix info digest gen check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +311,20 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help__subcmd__fix)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__gen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

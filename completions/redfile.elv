@@ -26,6 +26,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
             cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+            cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand completions 'Print shell completions'
@@ -73,6 +74,16 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;gen'= {
+            cand --seed 'Seed of the generator'
+            cand --keys 'About how many keys each dataset holds'
+            cand --out 'Directory to write (created; must be empty unless --force)'
+            cand --force 'Replace the contents of a non-empty output directory'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;check-aof'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -103,6 +114,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
             cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+            cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand completions 'Print shell completions'
@@ -116,6 +128,8 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;help;info'= {
         }
         &'redfile;help;digest'= {
+        }
+        &'redfile;help;gen'= {
         }
         &'redfile;help;check-aof'= {
         }

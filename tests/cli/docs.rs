@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 9] = [
     "check",
     "fix",
     "info",
@@ -23,6 +23,7 @@ const SUBCOMMANDS: [&str; 8] = [
     "completions",
     "man",
     "digest",
+    "gen",
 ];
 
 fn updating() -> bool {

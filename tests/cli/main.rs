@@ -9,6 +9,7 @@ mod docs;
 mod dropin;
 mod fix;
 mod fixtures;
+mod gen;
 mod info;
 mod interop;
 mod mutate;

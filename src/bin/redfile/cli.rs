@@ -29,6 +29,9 @@ pub enum Command {
     /// Compute the DEBUG DIGEST of an RDB file, as a server that loaded it
     /// reports it.
     Digest(cmd::digest::DigestArgs),
+    /// Write a deterministic fixture set (RDB per version, AOFs, damaged
+    /// copies) from a seeded dataset.
+    Gen(cmd::gen::GenArgs),
     /// Drop-in replacement for redis-check-aof (same arguments, output,
     /// exit codes).
     CheckAof(cmd::check_aof::CheckAofArgs),

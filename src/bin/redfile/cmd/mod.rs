@@ -6,6 +6,7 @@ pub mod check_rdb;
 pub mod completions;
 pub mod digest;
 pub mod fix;
+pub mod gen;
 pub mod info;
 pub mod man;
 
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Info(args) => info::run(args),
         Command::Fix(args) => fix::run(args),
         Command::Digest(args) => digest::run(args),
+        Command::Gen(args) => gen::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Completions(args) => completions::run(args),

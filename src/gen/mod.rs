@@ -302,3 +302,4 @@ mod tests {
         assert_eq!(r.next_u64(), 0xbeeb8da1658eec67);
     }
 }
+pub mod fixtures;
