@@ -152,13 +152,40 @@ fn every_damaged_copy_is_reported_where_it_was_damaged() {
     }
 }
 
+/// Where a generated file goes for a server to load it.
+#[derive(Clone, Copy)]
+enum Placement {
+    /// `dump.rdb`.
+    Rdb,
+    /// A legacy `appendonly.aof` (7.0 upgrades it to a manifest).
+    LegacyAof,
+    /// `appendonlydir/`.
+    AofDir,
+}
+
 /// Starts a server on a copy of one generated file and returns its digest.
-fn server_digest(setup: impl FnOnce(&Path) -> Vec<&'static str>) -> Option<String> {
+fn server_digest(rel: &str, placement: Placement) -> Option<String> {
     let staging = tempfile::tempdir().expect("tempdir");
-    let extra = setup(staging.path());
-    let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-    args.push("--dir".into());
-    args.push(staging.path().display().to_string());
+    let src = repo_gen().join(rel);
+    let d = staging.path();
+    let mut args = vec!["--dir".to_string(), d.display().to_string()];
+    match placement {
+        Placement::Rdb => {
+            std::fs::copy(&src, d.join("dump.rdb")).expect("copy");
+        }
+        Placement::LegacyAof => {
+            std::fs::copy(&src, d.join("appendonly.aof")).expect("copy");
+            args.extend(["--appendonly".to_string(), "yes".to_string()]);
+        }
+        Placement::AofDir => {
+            let dst = d.join("appendonlydir");
+            std::fs::create_dir_all(&dst).expect("mkdir");
+            for e in std::fs::read_dir(&src).expect("dir").flatten() {
+                std::fs::copy(e.path(), dst.join(e.file_name())).expect("copy");
+            }
+            args.extend(["--appendonly".to_string(), "yes".to_string()]);
+        }
+    }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let server = RedisServer::start(&refs)?;
     let mut c = server.client();
@@ -167,63 +194,18 @@ fn server_digest(setup: impl FnOnce(&Path) -> Vec<&'static str>) -> Option<Strin
 
 #[test]
 fn redis_loads_the_generated_files_with_their_digest() {
-    let gen = repo_gen();
-    let cases: Vec<(&str, Box<dyn Fn(&Path) -> Vec<&'static str>>)> = vec![
-        (
-            "rdb/gen-v9.rdb",
-            Box::new(|d: &Path| {
-                std::fs::copy(repo_gen().join("rdb/gen-v9.rdb"), d.join("dump.rdb")).expect("copy");
-                vec![]
-            }),
-        ),
-        (
-            "rdb/gen-v10.rdb",
-            Box::new(|d: &Path| {
-                std::fs::copy(repo_gen().join("rdb/gen-v10.rdb"), d.join("dump.rdb"))
-                    .expect("copy");
-                vec![]
-            }),
-        ),
-        (
-            "aof/gen-plain.aof",
-            Box::new(|d: &Path| {
-                std::fs::copy(
-                    repo_gen().join("aof/gen-plain.aof"),
-                    d.join("appendonly.aof"),
-                )
-                .expect("copy");
-                vec!["--appendonly", "yes"]
-            }),
-        ),
-        (
-            "aof/gen-hybrid.aof",
-            Box::new(|d: &Path| {
-                std::fs::copy(
-                    repo_gen().join("aof/gen-hybrid.aof"),
-                    d.join("appendonly.aof"),
-                )
-                .expect("copy");
-                vec!["--appendonly", "yes"]
-            }),
-        ),
-        (
-            "aof/multipart/appendonlydir",
-            Box::new(|d: &Path| {
-                let src = repo_gen().join("aof/multipart/appendonlydir");
-                let dst = d.join("appendonlydir");
-                std::fs::create_dir_all(&dst).expect("mkdir");
-                for e in std::fs::read_dir(&src).expect("dir").flatten() {
-                    std::fs::copy(e.path(), dst.join(e.file_name())).expect("copy");
-                }
-                vec!["--appendonly", "yes"]
-            }),
-        ),
-    ];
-    for (rel, setup) in cases {
-        let Some(digest) = server_digest(setup) else {
+    for (rel, placement) in [
+        ("rdb/gen-v9.rdb", Placement::Rdb),
+        ("rdb/gen-v10.rdb", Placement::Rdb),
+        ("aof/gen-plain.aof", Placement::LegacyAof),
+        ("aof/gen-hybrid.aof", Placement::LegacyAof),
+        ("aof/multipart/appendonlydir", Placement::AofDir),
+    ] {
+        let Some(digest) = server_digest(rel, placement) else {
             return;
         };
-        let ours = digest_of(&gen.join(rel), &["--redis-version", "7.0.15"]);
+        let ours = digest_of(&repo_gen().join(rel), &["--redis-version", "7.0.15"]);
         assert_eq!(digest, ours, "{rel}");
+        assert_ne!(digest, "0".repeat(40), "{rel}: the server loaded nothing");
     }
 }
