@@ -14,6 +14,7 @@ mod info;
 mod interop;
 mod mutate;
 mod redis;
+mod roundtrip;
 
 use std::path::{Path, PathBuf};
 
