@@ -12,6 +12,7 @@ mod fixtures;
 mod info;
 mod interop;
 mod mutate;
+mod peers;
 mod redis;
 
 use std::path::{Path, PathBuf};
