@@ -149,7 +149,8 @@ impl DigestRules {
 
     /// Rules for the server that wrote a dataset, from its AUX fields: a
     /// `valkey-ver` gives [`DigestRules::Redis72`] (Valkey derives from
-    /// 7.2; whether Valkey 9 marks volatile hash fields is unverified), else
+    /// 7.2 and, unlike Redis 7.4, adds no marker for hash fields with a TTL:
+    /// checked against Valkey 9.1.2), else
     /// `redis-ver` as in [`DigestRules::for_version`], else the newest.
     pub fn for_dataset(ds: &Dataset) -> DigestRules {
         let aux = |name: &[u8]| {

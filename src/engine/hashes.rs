@@ -271,6 +271,122 @@ pub(crate) fn hpersist(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     ))
 }
 
+/// `HSETEX key [NX | XX] [FNX | FXX] [EX seconds | PX milliseconds |
+/// EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] FIELDS
+/// numfields field value [field value ...]` (Redis 8, Valkey 9: Valkey's
+/// AOF rewrite writes fields with a TTL this way). Without a time or
+/// KEEPTTL the fields lose their TTL. 1 when the fields were set, 0 when a
+/// condition failed.
+pub(crate) fn hsetex(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
+    let key = a.next_bytes()?;
+    let syntax = || EngineError::reply("ERR syntax error");
+    let (mut key_nx, mut key_xx, mut fnx, mut fxx, mut keep_ttl) =
+        (false, false, false, false, false);
+    let mut when: Option<(i64, bool, bool)> = None;
+    loop {
+        let Some(o) = a.peek() else {
+            return Err(EngineError::reply(
+                "ERR Mandatory argument FIELDS is missing or not at the right position",
+            ));
+        };
+        if eq_ic(o, "fields") {
+            break;
+        }
+        a.next_bytes()?;
+        let time = [
+            ("ex", true, true),
+            ("px", true, false),
+            ("exat", false, true),
+            ("pxat", false, false),
+        ]
+        .into_iter()
+        .find(|(name, _, _)| eq_ic(o, name));
+        if let Some((_, relative, seconds)) = time {
+            if when.is_some() || keep_ttl {
+                return Err(syntax());
+            }
+            when = Some((a.next_i64()?, relative, seconds));
+        } else if eq_ic(o, "keepttl") && when.is_none() {
+            keep_ttl = true;
+        } else if eq_ic(o, "nx") && !key_xx {
+            key_nx = true;
+        } else if eq_ic(o, "xx") && !key_nx {
+            key_xx = true;
+        } else if eq_ic(o, "fnx") && !fxx {
+            fnx = true;
+        } else if eq_ic(o, "fxx") && !fnx {
+            fxx = true;
+        } else {
+            return Err(syntax());
+        }
+    }
+    a.next_bytes()?;
+    let n = match parse_i64(a.next_bytes()?) {
+        Some(n) if n >= 1 => n as u64,
+        _ => return Err(EngineError::reply("ERR invalid number of fields")),
+    };
+    let rest = a.take_rest();
+    if rest.len() % 2 != 0 || n != (rest.len() / 2) as u64 {
+        return Err(EngineError::reply(
+            "ERR The `numfields` parameter must match the number of arguments",
+        ));
+    }
+    let at = match when {
+        None => None,
+        Some((mut t, relative, seconds)) => {
+            let bad =
+                || EngineError::reply(format!("ERR invalid expire time in '{}' command", a.name()));
+            if t < 0 || (seconds && t > HFE_MAX_ABS_TIME_MSEC / 1000) {
+                return Err(bad());
+            }
+            if seconds {
+                t *= 1000;
+            }
+            let base = if relative { e.now_ms } else { 0 };
+            if t > HFE_MAX_ABS_TIME_MSEC - base {
+                return Err(bad());
+            }
+            Some(t + base)
+        }
+    };
+    let (loading, now) = (e.loading, e.now_ms);
+    let existing = e.get_hash(key)?;
+    let exists = existing.is_some();
+    if (key_nx && exists) || (key_xx && !exists) {
+        return Ok(Reply::Int(0));
+    }
+    if let Some(h) = existing {
+        let present = |kv: &[&[u8]]| h.contains_key(kv[0]);
+        if (fnx && rest.chunks_exact(2).any(present)) || (fxx && !rest.chunks_exact(2).all(present))
+        {
+            return Ok(Reply::Int(0));
+        }
+    } else if fxx {
+        return Ok(Reply::Int(0));
+    }
+    let h = e.hash_or_create(key)?;
+    for kv in rest.chunks_exact(2) {
+        if at.is_some_and(|t| !loading && t <= now) {
+            h.remove(kv[0]);
+            continue;
+        }
+        let keep = if keep_ttl {
+            h.get(kv[0]).and_then(|f| f.expire)
+        } else {
+            at
+        };
+        h.insert(
+            kv[0].to_vec(),
+            HField {
+                value: kv[1].to_vec(),
+                expire: keep,
+            },
+        );
+    }
+    e.drop_if_empty(key);
+    Ok(Reply::Int(1))
+}
+
 /// `HGET key field`
 pub(crate) fn hget(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     let key = a.next_bytes()?;

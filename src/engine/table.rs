@@ -164,6 +164,7 @@ static TABLE: &[Spec] = table! {
     "hexpireat" -6 hashes::hexpireat;
     "hpexpireat" -6 hashes::hpexpireat;
     "hpersist" -5 hashes::hpersist;
+    "hsetex" -6 hashes::hsetex;
     "hget" 3 hashes::hget;
     "hlen" 2 hashes::hlen;
     "hgetall" 2 hashes::hgetall;

@@ -651,6 +651,77 @@ fn hashes() {
     assert_eq!(err(&mut e, "HEXPIRE str 1 FIELDS 1 a"), WRONGTYPE);
 }
 
+/// `HSETEX` as Valkey 9's AOF rewrite and Redis 8 write it.
+#[test]
+fn hsetex() {
+    let mut e = Engine::new();
+    e.set_time_ms(1_000_000);
+    let ttls = |e: &Engine, key: &[u8]| -> Vec<(String, String, Option<i64>)> {
+        let Some(Value::Hash(fields)) = e.value(0, key) else {
+            panic!("no hash")
+        };
+        let mut v: Vec<_> = fields
+            .iter()
+            .map(|f| {
+                let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                (s(&f.field), s(&f.value), f.expire_ms)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let t = |f: &str, v: &str, x: Option<i64>| (f.to_string(), v.to_string(), x);
+    assert_eq!(
+        ok(&mut e, "HSETEX h PXAT 4102444800000 FIELDS 2 a 1 b 2"),
+        int(1)
+    );
+    assert_eq!(ok(&mut e, "HSETEX h EX 10 FIELDS 1 c 3"), int(1));
+    assert_eq!(ok(&mut e, "HSETEX h KEEPTTL FIELDS 2 a x d 4"), int(1));
+    assert_eq!(ok(&mut e, "hsetex h FIELDS 1 b y"), int(1));
+    assert_eq!(
+        ttls(&e, b"h"),
+        [
+            t("a", "x", Some(4_102_444_800_000)),
+            t("b", "y", None),
+            t("c", "3", Some(1_010_000)),
+            t("d", "4", None)
+        ]
+    );
+    // Conditions on the fields and on the key.
+    assert_eq!(ok(&mut e, "HSETEX h FNX PX 5 FIELDS 2 a 0 z 0"), int(0));
+    assert_eq!(ok(&mut e, "HSETEX h FXX PX 5 FIELDS 2 a 0 z 0"), int(0));
+    assert_eq!(ok(&mut e, "HSETEX h FXX EXAT 2000 FIELDS 1 a 5"), int(1));
+    assert_eq!(ttls(&e, b"h")[0], t("a", "5", Some(2_000_000)));
+    assert_eq!(ok(&mut e, "HSETEX h NX FIELDS 1 n 1"), int(0));
+    assert_eq!(ok(&mut e, "HSETEX new XX FIELDS 1 n 1"), int(0));
+    assert_eq!(ok(&mut e, "HSETEX new FXX FIELDS 1 n 1"), int(0));
+    assert_eq!(ok(&mut e, "EXISTS new"), int(0));
+    assert_eq!(ok(&mut e, "HSETEX new NX FNX FIELDS 1 n 1"), int(1));
+    assert_eq!(
+        err(&mut e, "HSETEX h FIELDS 2 a 1"),
+        "ERR The `numfields` parameter must match the number of arguments"
+    );
+    assert_eq!(
+        err(&mut e, "HSETEX h EX 1 KEEPTTL FIELDS 1 a 1"),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        err(&mut e, "HSETEX h FNX FXX FIELDS 1 a 1"),
+        "ERR syntax error"
+    );
+    assert_eq!(
+        err(&mut e, "HSETEX h EX -1 FIELDS 1 a 1"),
+        "ERR invalid expire time in 'hsetex' command"
+    );
+    assert_eq!(err(&mut e, "HSETEX h a 1 b 2"), "ERR syntax error");
+    // Live mode: a past time deletes the fields.
+    e.set_loading(false);
+    assert_eq!(ok(&mut e, "HSETEX g PXAT 10 FIELDS 1 x 1"), int(1));
+    assert_eq!(ok(&mut e, "EXISTS g"), int(0));
+    ok(&mut e, "SET str x");
+    assert_eq!(err(&mut e, "HSETEX str FIELDS 1 a b"), WRONGTYPE);
+}
+
 #[test]
 fn keyspace_and_expiry() {
     let mut e = Engine::new();

@@ -82,7 +82,7 @@ pub fn keys_of(c: &mut Client) -> Keys {
     out
 }
 
-fn wait_rewrite(c: &mut Client) {
+pub fn wait_rewrite(c: &mut Client) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let info = c.run("INFO persistence").text();

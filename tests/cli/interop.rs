@@ -43,11 +43,11 @@ struct DumpContent {
     functions: Vec<Vec<u8>>,
 }
 
-fn show(b: &[u8]) -> String {
+pub fn show(b: &[u8]) -> String {
     b.escape_ascii().to_string()
 }
 
-fn bulk_args(words: &[&str], items: impl IntoIterator<Item = Vec<u8>>) -> Vec<Vec<u8>> {
+pub fn bulk_args(words: &[&str], items: impl IntoIterator<Item = Vec<u8>>) -> Vec<Vec<u8>> {
     words
         .iter()
         .map(|w| w.as_bytes().to_vec())
@@ -374,7 +374,7 @@ fn rdb_version_of(server_version: &str) -> Option<u64> {
 }
 
 /// `name:value` lines of an INFO section.
-fn info_fields(c: &mut Client, section: &str) -> BTreeMap<String, String> {
+pub fn info_fields(c: &mut Client, section: &str) -> BTreeMap<String, String> {
     c.cmd(&[&"INFO", &section])
         .text()
         .lines()
@@ -384,7 +384,7 @@ fn info_fields(c: &mut Client, section: &str) -> BTreeMap<String, String> {
 }
 
 /// The keys of one database, by SCAN.
-fn scan_db(c: &mut Client, db: u64) -> BTreeSet<Vec<u8>> {
+pub fn scan_db(c: &mut Client, db: u64) -> BTreeSet<Vec<u8>> {
     c.run(&format!("SELECT {db}"));
     let mut keys = BTreeSet::new();
     let mut cursor = "0".to_string();
@@ -418,7 +418,7 @@ fn expected_kind(ty: &str, enc: &str) -> fn(ObjectKind) -> bool {
     }
 }
 
-fn parse_score(b: &[u8]) -> f64 {
+pub fn parse_score(b: &[u8]) -> f64 {
     std::str::from_utf8(b)
         .ok()
         .and_then(|s| s.parse().ok())
@@ -595,7 +595,7 @@ fn compare_stream(c: &mut Client, key: &[u8], s: &Stream) {
 }
 
 /// Compares one key's decoded value with the server's.
-fn compare_value(c: &mut Client, key: &[u8], value: &Value) {
+pub fn compare_value(c: &mut Client, key: &[u8], value: &Value) {
     let k = show(key);
     match value {
         Value::String(v) => {

@@ -13,6 +13,7 @@ mod gen;
 mod info;
 mod interop;
 mod mutate;
+mod peers;
 mod redis;
 mod roundtrip;
 

@@ -5,7 +5,10 @@
 //! Tests call [`RedisServer::start`], which returns `None` (with the reason
 //! on stderr) when `redis-server` is not on `PATH`, unless
 //! `REDFILE_REQUIRE_REDIS=1`, in which case its absence fails the test.
+//! [`RedisServer::start_bin`] starts another build (a peer server such as
+//! Redis 6.2, 7.4 or Valkey 9) described by a [`ServerBin`].
 
+use std::ffi::OsString;
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -23,6 +26,49 @@ pub struct RedisServer {
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
+}
+
+/// A server build to start: its binary, extra environment, and whether it
+/// knows `--enable-debug-command` (7.0 and later; before, DEBUG is always
+/// enabled).
+#[derive(Debug, Clone)]
+pub struct ServerBin {
+    /// The `redis-server` (or `valkey-server`) binary.
+    pub path: PathBuf,
+    /// Extra environment variables (e.g. `LD_LIBRARY_PATH`).
+    pub env: Vec<(String, OsString)>,
+    /// Pass `--enable-debug-command yes`.
+    pub debug_flag: bool,
+}
+
+impl ServerBin {
+    /// The binary named by the environment variable `var`, else `default`
+    /// under `${TMPDIR:-/tmp}`; `None` (with a note on stderr) when it is
+    /// not a file.
+    pub fn locate(var: &str, default: &str) -> Option<ServerBin> {
+        let path = std::env::var_os(var)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| peers_root().join(default));
+        if !path.is_file() {
+            eprintln!(
+                "note: {} is absent (set {var}); skipping a test that needs it",
+                path.display()
+            );
+            return None;
+        }
+        Some(ServerBin {
+            path,
+            env: Vec::new(),
+            debug_flag: true,
+        })
+    }
+}
+
+/// Where the peer servers are installed: `${TMPDIR:-/tmp}`.
+pub fn peers_root() -> PathBuf {
+    std::env::var_os("TMPDIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from)
 }
 
 /// Finds `redis-server` on `PATH`.
@@ -46,7 +92,7 @@ impl RedisServer {
     /// pairs) after the fixed ones. `None` when `redis-server` is missing
     /// and the environment does not require it.
     pub fn start(extra: &[&str]) -> Option<RedisServer> {
-        let Some(bin) = find_server() else {
+        let Some(path) = find_server() else {
             let required = std::env::var("REDFILE_REQUIRE_REDIS").is_ok_and(|v| v == "1");
             assert!(
                 !required,
@@ -55,6 +101,18 @@ impl RedisServer {
             eprintln!("note: redis-server is not on PATH; skipping a test that needs it");
             return None;
         };
+        let bin = ServerBin {
+            path,
+            env: Vec::new(),
+            debug_flag: true,
+        };
+        Some(RedisServer::start_bin(&bin, extra))
+    }
+
+    /// Starts the server `bin` with `extra` configuration arguments, as
+    /// [`RedisServer::start`] does; panics (with its log) if it does not
+    /// start.
+    pub fn start_bin(bin: &ServerBin, extra: &[&str]) -> RedisServer {
         // The port is free when probed but may be taken before the server
         // binds it: try a few.
         let mut last_log = String::new();
@@ -62,10 +120,15 @@ impl RedisServer {
             let dir = tempfile::tempdir().expect("temp dir");
             let port = free_port();
             let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-            let mut cmd = Command::new(&bin);
+            let mut cmd = Command::new(&bin.path);
             cmd.args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
                 .arg("--dir")
                 .arg(dir.path())
+                .args(if bin.debug_flag {
+                    ["--enable-debug-command", "yes"].as_slice()
+                } else {
+                    &[]
+                })
                 .args([
                     "--dbfilename",
                     "dump.rdb",
@@ -74,21 +137,27 @@ impl RedisServer {
                     "--appendonly",
                     "no",
                 ])
-                .args(["--enable-debug-command", "yes", "--daemonize", "no"])
+                .args(["--daemonize", "no"])
                 .args(extra)
+                .envs(bin.env.iter().map(|(k, v)| (k, v)))
                 .current_dir(dir.path())
                 .stdin(Stdio::null())
                 .stdout(log.try_clone().expect("log file"))
                 .stderr(log);
-            let child = cmd.spawn().expect("spawn redis-server");
+            let child = cmd
+                .spawn()
+                .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.path.display()));
             let mut server = RedisServer { child, port, dir };
             if server.wait_ready() {
-                return Some(server);
+                return server;
             }
             last_log = server.log();
             // Dropping kills it; try another port.
         }
-        panic!("redis-server did not start; last log:\n{last_log}");
+        panic!(
+            "{} did not start; last log:\n{last_log}",
+            bin.path.display()
+        );
     }
 
     /// Waits until the server answers PING; false if it exited or timed out.

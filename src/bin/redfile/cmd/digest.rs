@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use redfile::check::printable;
 use redfile::digest::{rdb_digest_per_key, to_hex, DigestOptions, DigestRules};
+use redfile::model::Dataset;
 use redfile::rdb::{RdbReader, ReaderOptions, Record};
 use serde_json::json;
 
@@ -47,25 +48,22 @@ pub struct DigestArgs {
     pub json: bool,
 }
 
-/// The `redis-ver` (or `valkey-ver`) aux field, read from the leading AUX
-/// records of the file.
-fn file_version(path: &Path) -> anyhow::Result<Option<String>> {
+/// The digest rules of the server that wrote the file, from the leading
+/// AUX records (`redis-ver`, `valkey-ver`; see
+/// [`DigestRules::for_dataset`]).
+fn file_rules(path: &Path) -> anyhow::Result<DigestRules> {
     let input = redfile::input::open(path)?;
     let mut reader = RdbReader::with_options(input.reader, ReaderOptions::default())?;
-    let mut version = None;
+    let mut aux = Dataset::default();
     while let Some(l) = reader.next_record()? {
         match l.record {
-            Record::Aux { key, value } => {
-                let k = key.to_bytes().unwrap_or_default();
-                if k.as_ref() == b"redis-ver" || (k.as_ref() == b"valkey-ver" && version.is_none())
-                {
-                    version = Some(String::from_utf8_lossy(&value.to_bytes()?).into_owned());
-                }
-            }
+            Record::Aux { key, value } => aux
+                .aux
+                .push((key.to_bytes()?.into_owned(), value.to_bytes()?.into_owned())),
             _ => break,
         }
     }
-    Ok(version)
+    Ok(DigestRules::for_dataset(&aux))
 }
 
 /// True for an RDB file without an AOF tail.
@@ -85,17 +83,10 @@ fn is_plain_rdb(path: &Path) -> anyhow::Result<bool> {
 /// The digest of an AOF, replayed through the engine.
 fn run_replayed(args: &DigestArgs, name: &str) -> anyhow::Result<ExitStatus> {
     let loaded = redfile::replay::load_dataset(&args.file)?;
-    let version = args.redis_version.clone().or_else(|| {
-        loaded
-            .dataset
-            .aux
-            .iter()
-            .find(|(k, _)| k.as_slice() == b"redis-ver")
-            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
-    });
-    let rules = version
-        .as_deref()
-        .map_or_else(DigestRules::default, DigestRules::for_version);
+    let rules = match &args.redis_version {
+        Some(v) => DigestRules::for_version(v),
+        None => DigestRules::for_dataset(&loaded.dataset),
+    };
     let opts = DigestOptions::new(rules);
     let digest = opts
         .try_dataset_digest(&loaded.dataset)
@@ -151,14 +142,11 @@ pub fn run(args: DigestArgs) -> anyhow::Result<ExitStatus> {
     if !stdin && !is_plain_rdb(&args.file)? {
         return run_replayed(&args, &name);
     }
-    let version = match &args.redis_version {
-        Some(v) => Some(v.clone()),
-        None if stdin => None,
-        None => file_version(&args.file).with_context(|| format!("cannot read {name}"))?,
+    let rules = match &args.redis_version {
+        Some(v) => DigestRules::for_version(v),
+        None if stdin => DigestRules::default(),
+        None => file_rules(&args.file).with_context(|| format!("cannot read {name}"))?,
     };
-    let rules = version
-        .as_deref()
-        .map_or_else(DigestRules::default, DigestRules::for_version);
     let input = redfile::input::open(&args.file).with_context(|| format!("cannot open {name}"))?;
     let reader = RdbReader::with_options(
         input.reader,
