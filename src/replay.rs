@@ -96,14 +96,20 @@ pub fn load_dataset(path: &Path) -> Result<Loaded, ReplayError> {
     };
     match resolve_layout(path).map_err(aof_err)? {
         AofLayout::Rdb { path: p, size, .. } => {
-            let mut loader = Replayer::new();
-            let tail = loader.rdb_part(&p, Some(size))?;
-            if tail {
-                loader.resp_part(&p, None)?;
-                Ok(loader.finish(SourceFormat::HybridAof))
-            } else {
-                Ok(loader.finish(SourceFormat::Rdb))
+            let (ds, end) = read_rdb(&p, Some(size))?;
+            if size <= end {
+                // A plain RDB: no replay, the dataset in file order.
+                return Ok(Loaded {
+                    dataset: ds,
+                    format: SourceFormat::Rdb,
+                    commands: 0,
+                    error_replies: 0,
+                });
             }
+            let mut loader = Replayer::new();
+            loader.load_base(&p, ds, end)?;
+            loader.resp_part(&p, None)?;
+            Ok(loader.finish(SourceFormat::HybridAof))
         }
         AofLayout::Resp { path: p, .. } => {
             let mut loader = Replayer::new();
@@ -129,9 +135,34 @@ pub fn load_dataset(path: &Path) -> Result<Loaded, ReplayError> {
     }
 }
 
+/// Reads a whole RDB (or a preamble) and where it ended.
+fn read_rdb(path: &Path, size: Option<u64>) -> Result<(Dataset, u64), ReplayError> {
+    let io = |source| ReplayError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
+    let f = File::open(path).map_err(io)?;
+    let reader = RdbReader::with_options(
+        std::io::BufReader::with_capacity(1 << 20, f),
+        ReaderOptions {
+            size_hint: size,
+            ..ReaderOptions::default()
+        },
+    )
+    .map_err(|source| ReplayError::Rdb {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    read_rdb_dataset_until_end(reader).map_err(|source| ReplayError::Rdb {
+        file: path.to_path_buf(),
+        source,
+    })
+}
+
 struct Replayer {
     engine: Engine,
-    base: Option<Dataset>,
+    /// AUX fields of the RDB base or preamble, kept for the result.
+    base_aux: Option<Vec<(Vec<u8>, Vec<u8>)>>,
     /// Where the RESP part of the current file starts (after a preamble).
     resp_start: u64,
     commands: u64,
@@ -145,37 +176,24 @@ impl Replayer {
         engine.set_dump_decoder(Box::new(RdbDumpDecoder));
         Replayer {
             engine,
-            base: None,
+            base_aux: None,
             resp_start: 0,
             commands: 0,
             error_replies: 0,
         }
     }
 
-    /// Reads an RDB (whole file or preamble); returns whether bytes follow
-    /// it (an AOF tail to replay).
+    /// Reads an RDB (whole file or preamble) into the engine; returns
+    /// whether bytes follow it (an AOF tail to replay).
     fn rdb_part(&mut self, path: &Path, size: Option<u64>) -> Result<bool, ReplayError> {
-        let io = |source| ReplayError::Io {
-            file: path.to_path_buf(),
-            source,
-        };
-        let f = File::open(path).map_err(io)?;
-        let reader = RdbReader::with_options(
-            std::io::BufReader::with_capacity(1 << 20, f),
-            ReaderOptions {
-                size_hint: size,
-                ..ReaderOptions::default()
-            },
-        )
-        .map_err(|source| ReplayError::Rdb {
-            file: path.to_path_buf(),
-            source,
-        })?;
-        let (ds, end) = read_rdb_dataset_until_end(reader).map_err(|source| ReplayError::Rdb {
-            file: path.to_path_buf(),
-            source,
-        })?;
-        let engine = Engine::from_dataset(&ds).map_err(|source| ReplayError::Command {
+        let (ds, end) = read_rdb(path, size)?;
+        self.load_base(path, ds, end)?;
+        Ok(size.is_some_and(|s| s > end))
+    }
+
+    fn load_base(&mut self, path: &Path, ds: Dataset, end: u64) -> Result<(), ReplayError> {
+        let aux = ds.aux.clone();
+        let engine = Engine::from_dataset_owned(ds).map_err(|source| ReplayError::Command {
             file: path.to_path_buf(),
             offset: 0,
             command: "(load RDB)".into(),
@@ -185,9 +203,9 @@ impl Replayer {
         engine.set_loading(true);
         engine.set_dump_decoder(Box::new(RdbDumpDecoder));
         self.engine = engine;
-        self.base = Some(ds);
+        self.base_aux = Some(aux);
         self.resp_start = end;
-        Ok(size.is_some_and(|s| s > end))
+        Ok(())
     }
 
     /// Replays the RESP records of a file from `start` (or from where its
@@ -235,16 +253,10 @@ impl Replayer {
     }
 
     fn finish(self, format: SourceFormat) -> Loaded {
-        let dataset = match (format, self.base) {
-            (SourceFormat::Rdb, Some(ds)) => ds,
-            (_, base) => {
-                let mut ds = self.engine.to_dataset();
-                if let Some(b) = base {
-                    ds.aux = b.aux;
-                }
-                ds
-            }
-        };
+        let mut dataset = self.engine.into_dataset();
+        if let Some(aux) = self.base_aux {
+            dataset.aux = aux;
+        }
         Loaded {
             dataset,
             format,

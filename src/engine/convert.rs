@@ -181,7 +181,132 @@ pub(crate) fn obj_to_value(o: &Obj) -> Value {
     }
 }
 
+/// [`obj_to_value`] by moving: no element is copied, so turning a large
+/// keyspace into a dataset needs no second copy of its bytes.
+fn obj_into_value(o: Obj) -> Value {
+    match o {
+        Obj::Str(s) => Value::String(s),
+        Obj::List(l) => Value::List(l.into()),
+        Obj::Set(s) => {
+            let mut v: Vec<Vec<u8>> = s.into_iter().collect();
+            v.sort_unstable();
+            Value::Set(v)
+        }
+        Obj::Zset(z) => {
+            let ZSet { dict, tree } = z;
+            drop(dict);
+            Value::SortedSet(tree.into_iter().map(|k| (k.member, k.score)).collect())
+        }
+        Obj::Hash(h) => {
+            let mut v: Vec<HashField> = h
+                .into_iter()
+                .map(|(k, f)| HashField {
+                    field: k,
+                    value: f.value,
+                    expire_ms: f.expire,
+                })
+                .collect();
+            v.sort_unstable_by(|a, b| a.field.cmp(&b.field));
+            Value::Hash(v)
+        }
+        Obj::Stream(s) => Value::Stream(Box::new(stream_into_model(*s))),
+        Obj::Opaque(v) => *v,
+    }
+}
+
+fn stream_into_model(s: StreamObj) -> Stream {
+    let mut m = stream_to_model(&StreamObj {
+        entries: BTreeMap::new(),
+        ..s.clone_without_entries()
+    });
+    m.first_id = s.entries.keys().next().copied().unwrap_or_default();
+    m.length = s.entries.len() as u64;
+    m.entries = s
+        .entries
+        .into_iter()
+        .map(|(id, fields)| StreamEntry { id, fields })
+        .collect();
+    m
+}
+
+impl StreamObj {
+    /// Everything but the entries (which are the bulk of a stream).
+    fn clone_without_entries(&self) -> StreamObj {
+        StreamObj {
+            entries: BTreeMap::new(),
+            last_id: self.last_id,
+            max_deleted: self.max_deleted,
+            entries_added: self.entries_added,
+            groups: self.groups.clone(),
+            idmp: self.idmp.clone(),
+        }
+    }
+}
+
 impl Engine {
+    /// Like [`Engine::to_dataset`], consuming the engine: values are moved,
+    /// not copied, so memory does not double at the end of a replay.
+    pub fn into_dataset(self) -> Dataset {
+        let mut dbs = BTreeMap::new();
+        for (i, db) in self.dbs.into_iter().enumerate() {
+            if db.map.is_empty() {
+                continue;
+            }
+            let mut keys: Vec<(Vec<u8>, Slot)> = db.map.into_iter().collect();
+            keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let entries = keys
+                .into_iter()
+                .map(|(k, s)| Entry {
+                    key: k,
+                    value: obj_into_value(s.obj),
+                    expire_ms: s.expire,
+                    idle: s.idle,
+                    freq: s.freq,
+                })
+                .collect();
+            dbs.insert(i as u64, Db { entries });
+        }
+        Dataset {
+            aux: self.aux,
+            functions: self.functions.into_values().collect(),
+            module_aux: self.module_aux,
+            dbs,
+        }
+    }
+
+    /// Like [`Engine::from_dataset`], consuming the dataset so that values
+    /// are moved into the engine instead of copied.
+    pub fn from_dataset_owned(ds: Dataset) -> EngineResult<Engine> {
+        let top = ds.dbs.keys().next_back().copied().unwrap_or(0);
+        if top >= MAX_DBS as u64 {
+            return Err(EngineError::reply("ERR DB index is out of range"));
+        }
+        let mut e = Engine::with_dbs(DEFAULT_DBS.max(top as usize + 1));
+        for code in &ds.functions {
+            if let Ok(name) = super::functions::library_name(code) {
+                e.functions.insert(name, code.clone());
+            }
+        }
+        e.aux = ds.aux;
+        e.module_aux = ds.module_aux;
+        for (i, db) in ds.dbs {
+            let map = &mut e.dbs[i as usize].map;
+            map.reserve(db.entries.len());
+            for ent in db.entries {
+                map.insert(
+                    ent.key,
+                    Slot {
+                        obj: value_to_obj(ent.value),
+                        expire: ent.expire_ms,
+                        idle: ent.idle,
+                        freq: ent.freq,
+                    },
+                );
+            }
+        }
+        Ok(e)
+    }
+
     /// An engine holding a dataset's keys, function libraries and AUX
     /// fields (kept for [`Engine::to_dataset`]). It has
     /// `max(16, highest db + 1)` databases; a later key with the same name
