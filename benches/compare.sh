@@ -73,3 +73,24 @@ if [ -d "$AOFDIR" ]; then
   row "redfile check (multi-part AOF)" "$AOF_BYTES" "$RF" check "$AOFDIR"
   row "redis-check-aof (multi-part AOF)" "$AOF_BYTES" redis-check-aof "$MANIFEST"
 fi
+
+# Replaying the AOF: redfile's engine against redis-server loading it at
+# start-up (its own log line gives the load time).
+if [ -d "$AOFDIR" ] && command -v redis-server >/dev/null 2>&1; then
+  cargo build --release --quiet --benches
+  REPLAY=$(ls target/release/deps/replay-* | grep -v '\.d$' | head -1)
+  out=$("$REPLAY" "$AOFDIR" | tail -1)
+  secs=$(echo "$out" | sed -n 's/.* \([0-9.]*\) s, .*/\1/p')
+  cmds=$(echo "$out" | sed -n 's/.*: \([0-9]*\) commands.*/\1/p')
+  printf '| %-44s | %8s | %9s | %8s |\n' "redfile engine replay (commands/s)" "$secs" "$(awk -v c="$cmds" -v s="$secs" 'BEGIN{printf "%.0f", c/s}')" "-"
+  work=$(mktemp -d)
+  cp -r "$AOFDIR" "$work/appendonlydir"
+  port=$((20000 + RANDOM % 20000))
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --appendonly yes --save "" \
+    --logfile "$work/log" --daemonize yes >/dev/null
+  for _ in $(seq 600); do grep -q "Ready to accept" "$work/log" 2>/dev/null && break; sleep 0.5; done
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  ssecs=$(sed -n 's/.*DB loaded from append only file: \([0-9.]*\) seconds.*/\1/p' "$work/log")
+  printf '| %-44s | %8s | %9s | %8s |\n' "redis-server load AOF (commands/s)" "$ssecs" "$(awk -v c="$cmds" -v s="$ssecs" 'BEGIN{printf "%.0f", c/s}')" "-"
+  rm -rf "$work"
+fi

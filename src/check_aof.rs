@@ -325,6 +325,28 @@ pub fn check_path(path: &Path, opts: &AofCheckOptions) -> Result<Checked, AofErr
         return Ok(Checked::Aof(Box::new(check_manifest(path, opts)?)));
     }
     let name = path.display().to_string();
+    if let FileContent::Rdb(_) = aof::sniff_file(path)? {
+        // One pass over the RDB; only when what follows it is an AOF tail
+        // (a preamble file) is the file checked again as an AOF.
+        let inp = input::open(path).map_err(io_err)?;
+        let reader =
+            match RdbReader::with_options(inp.reader, opts.rdb.reader_options(inp.size_hint)) {
+                Ok(r) => r,
+                Err(e) => {
+                    return Ok(Checked::Unrecognized {
+                        offset: e.offset,
+                        message: e.kind.to_string(),
+                    })
+                }
+            };
+        let rdb = check_rdb(reader, opts.rdb);
+        let aof_aux = ["aof-preamble", "aof-base"]
+            .iter()
+            .any(|k| rdb.aux_value(k) == Some("1"));
+        if rdb.trailing_bytes == 0 || !(aof_aux || resp_follows(path, rdb.end_offset)) {
+            return Ok(Checked::Rdb(Box::new(rdb)));
+        }
+    }
     let part = check_part(path, &name, PartRole::Single, 1, opts).map_err(io_err)?;
     if let Some(e) = &part.rdb_header_error {
         return Ok(Checked::Unrecognized {
@@ -332,36 +354,24 @@ pub fn check_path(path: &Path, opts: &AofCheckOptions) -> Result<Checked, AofErr
             message: e.message.clone(),
         });
     }
-    if let Some(rdb) = &part.rdb {
-        let aof_aux = ["aof-preamble", "aof-base"]
-            .iter()
-            .any(|k| rdb.aux_value(k) == Some("1"));
-        // A tail that starts like RESP (`*` or `#`), not arbitrary bytes.
-        let resp_tail = part.resp.as_ref().is_some_and(|r| {
-            r.size > r.start_offset
-                && !(r.ok_up_to == r.start_offset
-                    && r.message == Some(aof::CheckAofMessage::FormatError))
-        });
-        if !aof_aux && !resp_tail {
-            // Re-check as a plain RDB so the trailing bytes stay reported.
-            let inp = input::open(path).map_err(io_err)?;
-            let reader =
-                RdbReader::with_options(inp.reader, opts.rdb.reader_options(inp.size_hint))
-                    .map_err(|e| {
-                        AofError::new(
-                            e.offset,
-                            AofErrorKind::Io(io::Error::other(e.kind.to_string())),
-                        )
-                    })?;
-            return Ok(Checked::Rdb(Box::new(check_rdb(reader, opts.rdb))));
-        }
-    }
     Ok(Checked::Aof(Box::new(AofReport {
         layout: AofLayoutKind::Single,
         parts: vec![part],
         unchecked: Vec::new(),
         problem: None,
     })))
+}
+
+/// Whether the byte at `offset` starts a RESP record or annotation.
+fn resp_follows(path: &Path, offset: u64) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut b = [0u8; 1];
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::Start(offset))?;
+            f.read_exact(&mut b)
+        })
+        .is_ok_and(|()| matches!(b[0], b'*' | b'#'))
 }
 
 fn check_stdin(opts: &AofCheckOptions) -> Result<Checked, AofError> {
