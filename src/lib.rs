@@ -19,3 +19,6 @@ pub mod readahead;
 pub mod repair;
 pub mod replay;
 pub mod write_aof;
+
+#[cfg(test)]
+pub(crate) mod testkit;

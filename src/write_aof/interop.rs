@@ -7,194 +7,35 @@
 //! Skipped with a note when no server is installed; `REDFILE_REQUIRE_REDIS=1`
 //! turns the skip into a failure. `REDFILE_REDIS_SERVER` overrides the path.
 
-use std::io::{BufRead, BufReader, Read, Write as _};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::testkit::{Client, Reply, Server};
 
 use super::*;
 use crate::aof::rewrite::tests::sample;
 use crate::model::{Entry, Value};
 use crate::rdb::RdbReader as RdbReaderFor;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Reply {
-    Simple(String),
-    Error(String),
-    Int(i64),
-    Bulk(Option<Vec<u8>>),
-    Array(Option<Vec<Reply>>),
-}
-
-impl Reply {
-    fn bytes(&self) -> Vec<u8> {
-        match self {
-            Reply::Bulk(Some(b)) => b.clone(),
-            Reply::Simple(s) => s.as_bytes().to_vec(),
-            other => panic!("expected a string reply, got {other:?}"),
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes()).into_owned()
-    }
-
-    fn int(&self) -> i64 {
-        match self {
-            Reply::Int(i) => *i,
-            other => panic!("expected an integer reply, got {other:?}"),
-        }
-    }
-
-    fn array(&self) -> Vec<Reply> {
-        match self {
-            Reply::Array(Some(v)) => v.clone(),
-            other => panic!("expected an array reply, got {other:?}"),
-        }
-    }
-
-    fn strings(&self) -> Vec<Vec<u8>> {
-        self.array().iter().map(Reply::bytes).collect()
-    }
-
-    /// A field of a flat `[name, value, ...]` reply.
-    fn field(&self, name: &str) -> Reply {
-        self.array()
-            .chunks_exact(2)
-            .find(|p| p[0].text() == name)
-            .map(|p| p[1].clone())
-            .unwrap_or_else(|| panic!("no field {name} in {self:?}"))
-    }
-}
-
-struct Client {
-    r: BufReader<TcpStream>,
-}
-
-impl Client {
-    fn connect(port: u16) -> std::io::Result<Client> {
-        let s = TcpStream::connect(("127.0.0.1", port))?;
-        s.set_read_timeout(Some(Duration::from_secs(20)))?;
-        Ok(Client {
-            r: BufReader::new(s),
-        })
-    }
-
-    fn cmd(&mut self, args: &[&[u8]]) -> Reply {
-        let bytes = crate::aof::writer::encode_command(args);
-        self.r.get_mut().write_all(&bytes).expect("send");
-        self.reply()
-    }
-
-    fn line(&mut self) -> String {
-        let mut l = String::new();
-        self.r.read_line(&mut l).expect("read reply");
-        l.trim_end_matches("\r\n").to_string()
-    }
-
-    fn reply(&mut self) -> Reply {
-        let l = self.line();
-        assert!(!l.is_empty(), "connection closed");
-        let (tag, rest) = l.split_at(1);
-        let n = || rest.parse::<i64>().expect("number");
-        match tag {
-            "+" => Reply::Simple(rest.to_string()),
-            "-" => Reply::Error(rest.to_string()),
-            ":" => Reply::Int(n()),
-            "$" if n() < 0 => Reply::Bulk(None),
-            "$" => {
-                let mut b = vec![0; n() as usize + 2];
-                self.r.read_exact(&mut b).expect("bulk");
-                b.truncate(b.len() - 2);
-                Reply::Bulk(Some(b))
-            }
-            "*" if n() < 0 => Reply::Array(None),
-            "*" => Reply::Array(Some((0..n()).map(|_| self.reply()).collect())),
-            _ => panic!("bad reply line {l:?}"),
-        }
-    }
-}
-
-struct Server {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn redis_server() -> Option<PathBuf> {
-    let p = std::env::var_os("REDFILE_REDIS_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/redis-server"));
-    if p.is_file() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("REDFILE_REQUIRE_REDIS").as_deref() != Ok("1"),
-        "REDFILE_REQUIRE_REDIS=1 but {} is absent",
-        p.display()
-    );
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("note: {} not found, AOF interop test skipped", p.display());
-    }
-    None
+    crate::testkit::redis_server()
 }
 
 /// Starts a server with AOF on in `dir` (which already holds the AOF).
 fn start(server: &Path, dir: &Path, extra: &[&str]) -> (Server, Client) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(server)
-        .arg("--port")
-        .arg(port.to_string())
-        .args(["--bind", "127.0.0.1", "--dir"])
-        .arg(dir)
-        .args([
-            "--appendonly",
-            "yes",
-            "--appenddirname",
-            "appendonlydir",
-            "--save",
-            "",
-            "--logfile",
-            "server.log",
-        ])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn redis-server");
-    let mut srv = Server {
-        child,
-        dir: dir.to_path_buf(),
-    };
-    let log =
-        |srv: &Server| std::fs::read_to_string(srv.dir.join("server.log")).unwrap_or_default();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(Some(status)) = srv.child.try_wait() {
-            panic!("redis-server exited ({status}); log:\n{}", log(&srv));
-        }
-        if let Ok(mut c) = Client::connect(port) {
-            // PING answers -LOADING while the AOF is read.
-            if c.cmd(&[b"PING"]) == Reply::Simple("PONG".into()) {
-                return (srv, c);
-            }
-        }
-        if Instant::now() > deadline {
-            panic!("redis-server did not come up; log:\n{}", log(&srv));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut args: Vec<String> = [
+        "--appendonly",
+        "yes",
+        "--appenddirname",
+        "appendonlydir",
+        "--save",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    crate::testkit::start(server, dir, &args)
 }
 
 fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {

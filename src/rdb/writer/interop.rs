@@ -5,190 +5,49 @@
 //! Skipped with a note when no server is installed; `REDFILE_REQUIRE_REDIS=1`
 //! turns the skip into a failure. `REDFILE_REDIS_SERVER` overrides the path.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::testkit::{Client, Reply, Server};
 
 use super::tests::sample;
 use super::*;
 
-/// A RESP2 reply.
-#[derive(Debug, Clone, PartialEq)]
-enum Reply {
-    Simple(String),
-    Error(String),
-    Int(i64),
-    Bulk(Option<Vec<u8>>),
-    Array(Option<Vec<Reply>>),
+fn redis_server() -> Option<PathBuf> {
+    crate::testkit::redis_server()
 }
 
-impl Reply {
-    fn bytes(&self) -> Vec<u8> {
-        match self {
-            Reply::Bulk(Some(b)) => b.clone(),
-            Reply::Simple(s) => s.as_bytes().to_vec(),
-            other => panic!("expected a string reply, got {other:?}"),
-        }
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes()).into_owned()
-    }
-
-    fn int(&self) -> i64 {
-        match self {
-            Reply::Int(i) => *i,
-            other => panic!("expected an integer reply, got {other:?}"),
-        }
-    }
-
-    fn array(&self) -> Vec<Reply> {
-        match self {
-            Reply::Array(Some(v)) => v.clone(),
-            other => panic!("expected an array reply, got {other:?}"),
-        }
-    }
-
-    fn strings(&self) -> Vec<Vec<u8>> {
-        self.array().iter().map(Reply::bytes).collect()
-    }
-}
-
-struct Client {
-    r: BufReader<TcpStream>,
-}
-
-impl Client {
-    fn connect(port: u16) -> std::io::Result<Client> {
-        let s = TcpStream::connect(("127.0.0.1", port))?;
-        s.set_read_timeout(Some(Duration::from_secs(20)))?;
-        Ok(Client {
-            r: BufReader::new(s),
-        })
-    }
-
-    fn cmd(&mut self, args: &[&[u8]]) -> Reply {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            out.extend_from_slice(a);
-            out.extend_from_slice(b"\r\n");
-        }
-        self.r.get_mut().write_all(&out).expect("send");
-        self.reply()
-    }
-
-    fn line(&mut self) -> String {
-        let mut l = String::new();
-        self.r.read_line(&mut l).expect("read reply");
-        l.trim_end_matches("\r\n").to_string()
-    }
-
-    fn reply(&mut self) -> Reply {
-        let l = self.line();
-        let (tag, rest) = l.split_at(1);
-        let n = || rest.parse::<i64>().expect("number");
-        match tag {
-            "+" => Reply::Simple(rest.to_string()),
-            "-" => Reply::Error(rest.to_string()),
-            ":" => Reply::Int(n()),
-            "$" if n() < 0 => Reply::Bulk(None),
-            "$" => {
-                let mut b = vec![0; n() as usize + 2];
-                self.r.read_exact(&mut b).expect("bulk");
-                b.truncate(b.len() - 2);
-                Reply::Bulk(Some(b))
-            }
-            "*" if n() < 0 => Reply::Array(None),
-            "*" => Reply::Array(Some((0..n()).map(|_| self.reply()).collect())),
-            _ => panic!("bad reply line {l:?}"),
-        }
-    }
-}
-
-struct Server {
-    child: Child,
-    port: u16,
+/// A server started on an RDB, and the directory that holds it.
+struct Loaded {
+    _server: Server,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn redis_server() -> Option<PathBuf> {
-    let p = std::env::var_os("REDFILE_REDIS_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/redis-server"));
-    if p.is_file() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("REDFILE_REQUIRE_REDIS").as_deref() != Ok("1"),
-        "REDFILE_REQUIRE_REDIS=1 but {} is absent",
-        p.display()
-    );
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("note: {} not found, interop test skipped", p.display());
-    }
-    None
-}
-
-fn start(server: &PathBuf, rdb: &[u8], cfg: &EncodingConfig) -> (Server, Client) {
+fn start(server: &PathBuf, rdb: &[u8], cfg: &EncodingConfig) -> (Loaded, Client) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("dump.rdb"), rdb).expect("write rdb");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(server)
-        .arg("--port")
-        .arg(port.to_string())
-        .args(["--bind", "127.0.0.1", "--dir"])
-        .arg(dir.path())
-        .args([
-            "--dbfilename",
-            "dump.rdb",
-            "--appendonly",
-            "no",
-            "--save",
-            "",
-            "--logfile",
-            "server.log",
-        ])
-        // The thresholds the file was written for (the compiled-in
-        // hash-max-listpack-entries of 7.0 is 512, redis.conf's 128).
-        .args(thresholds_args(cfg))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn redis-server");
-    let srv = Server {
-        child,
-        port,
-        _dir: dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(mut c) = Client::connect(srv.port) {
-            match c.cmd(&[b"PING"]) {
-                Reply::Simple(s) if s == "PONG" => return (srv, c),
-                _ => {}
-            }
-        }
-        if Instant::now() > deadline {
-            let log =
-                std::fs::read_to_string(srv._dir.path().join("server.log")).unwrap_or_default();
-            panic!("redis-server did not come up; log:\n{log}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut args: Vec<String> = [
+        "--dbfilename",
+        "dump.rdb",
+        "--appendonly",
+        "no",
+        "--save",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // The thresholds the file was written for (the compiled-in
+    // hash-max-listpack-entries of 7.0 is 512, redis.conf's 128).
+    args.extend(thresholds_args(cfg));
+    let (server, client) = crate::testkit::start(server, dir.path(), &args);
+    (
+        Loaded {
+            _server: server,
+            _dir: dir,
+        },
+        client,
+    )
 }
 
 fn thresholds_args(cfg: &EncodingConfig) -> Vec<String> {
