@@ -23,7 +23,7 @@ struct Loaded {
     _dir: tempfile::TempDir,
 }
 
-fn start(server: &PathBuf, rdb: &[u8], cfg: &EncodingConfig) -> (Loaded, Client) {
+fn start(server: &std::path::Path, rdb: &[u8], cfg: &EncodingConfig) -> (Loaded, Client) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("dump.rdb"), rdb).expect("write rdb");
     let mut args: Vec<String> = [
