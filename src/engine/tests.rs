@@ -272,10 +272,79 @@ fn bits() {
         ok(&mut e, "BITFIELD i SET i64 0 -1 INCRBY i64 0 1"),
         ints(&[0, 0])
     );
-    assert!(matches!(
-        run(&mut e, "PFADD h a"),
-        Err(EngineError::Unsupported { command, .. }) if command == "pfadd"
-    ));
+    assert_eq!(ok(&mut e, "PFADD h a"), int(1));
+}
+
+#[test]
+fn hyperloglog() {
+    let mut e = Engine::new();
+    const NOT_HLL: &str = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+    assert_eq!(ok(&mut e, "PFCOUNT h"), int(0));
+    assert_eq!(ok(&mut e, "PFADD h"), int(1));
+    assert_eq!(ok(&mut e, "PFADD h"), int(0));
+    assert_eq!(ok(&mut e, "PFADD h a b c"), int(1));
+    assert_eq!(ok(&mut e, "PFADD h a b c"), int(0));
+    assert_eq!(ok(&mut e, "PFCOUNT h"), int(3));
+    assert_eq!(ok(&mut e, "PFCOUNT h h2"), int(3));
+    assert_eq!(ok(&mut e, "PFADD h2 c d"), int(1));
+    assert_eq!(ok(&mut e, "PFCOUNT h h2"), int(4));
+    assert_eq!(ok(&mut e, "PFMERGE u h h2"), Reply::Ok);
+    assert_eq!(ok(&mut e, "PFCOUNT u"), int(4));
+    assert_eq!(ok(&mut e, "PFMERGE empty"), Reply::Ok);
+    assert_eq!(ok(&mut e, "PFCOUNT empty"), int(0));
+    assert_eq!(ok(&mut e, "PFDEBUG ENCODING u"), bulk("sparse"));
+    assert_eq!(ok(&mut e, "PFDEBUG TODENSE u"), int(1));
+    assert_eq!(ok(&mut e, "PFDEBUG TODENSE u"), int(0));
+    assert_eq!(ok(&mut e, "PFDEBUG ENCODING u"), bulk("dense"));
+    assert_eq!(ok(&mut e, "STRLEN u"), int(12304));
+    assert_eq!(ok(&mut e, "PFCOUNT u"), int(4));
+    // Merging a dense input makes the destination dense.
+    assert_eq!(ok(&mut e, "PFMERGE h u"), Reply::Ok);
+    assert_eq!(ok(&mut e, "PFDEBUG ENCODING h"), bulk("dense"));
+    assert_eq!(
+        err(&mut e, "PFDEBUG DECODE h"),
+        "ERR HLL encoding is not sparse"
+    );
+    assert_eq!(
+        ok(&mut e, "PFDEBUG DECODE h2"),
+        bulk("Z:7292 v:1,1 Z:1143 v:1,1 Z:7947")
+    );
+    match ok(&mut e, "PFDEBUG GETREG h2") {
+        Reply::Array(v) => {
+            assert_eq!(v.len(), 16384);
+            assert_eq!(v.iter().filter(|r| **r != int(0)).count(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ok(&mut e, "PFDEBUG ENCODING h2"), bulk("dense"));
+    assert_eq!(
+        err(&mut e, "PFDEBUG FOO h2"),
+        "ERR Unknown PFDEBUG subcommand 'FOO'"
+    );
+    assert_eq!(
+        err(&mut e, "PFDEBUG TODENSE nokey"),
+        "ERR The specified key does not exist"
+    );
+    assert_eq!(
+        err(&mut e, "PFDEBUG TODENSE"),
+        "ERR wrong number of arguments for 'pfdebug' command"
+    );
+    ok(&mut e, "SET s hello");
+    ok(&mut e, "RPUSH l a");
+    assert_eq!(err(&mut e, "PFADD s a"), NOT_HLL);
+    assert_eq!(err(&mut e, "PFCOUNT s"), NOT_HLL);
+    assert_eq!(err(&mut e, "PFCOUNT h s"), NOT_HLL);
+    assert_eq!(err(&mut e, "PFMERGE h s"), NOT_HLL);
+    assert_eq!(err(&mut e, "PFMERGE s h"), NOT_HLL);
+    assert_eq!(err(&mut e, "PFADD l a"), WRONGTYPE);
+    assert_eq!(err(&mut e, "PFMERGE new l"), WRONGTYPE);
+    assert!(e.value(0, b"new").is_none());
+    // The value is a plain string: it survives a dataset round trip and
+    // APPEND makes it invalid.
+    let ds = e.to_dataset();
+    assert_eq!(Engine::from_dataset(&ds).unwrap().to_dataset(), ds);
+    ok(&mut e, "APPEND h2 x");
+    assert_eq!(err(&mut e, "PFCOUNT h2"), NOT_HLL);
 }
 
 #[test]
