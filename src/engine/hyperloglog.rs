@@ -43,7 +43,8 @@
 //! dense with the wrong length) gives `WRONGTYPE Key is not a valid
 //! HyperLogLog string value.`; a sparse value whose opcodes do not cover
 //! exactly 16384 registers gives `INVALIDOBJ Corrupted HLL object
-//! detected` when a command needs them. As in Redis, a `PFADD` that hits a
+//! detected` when a command needs them all (opcodes running past the last
+//! register are an error, as in Redis since the CVE-2025-32023 fix). As in Redis, a `PFADD` that hits a
 //! corrupted sparse value after some of its elements were added keeps
 //! those additions (without marking the cache stale).
 //!
@@ -275,26 +276,30 @@ fn push_zeros(seq: &mut Vec<u8>, len: u64) {
     }
 }
 
-/// Walks a sparse register area (from the start of the string): calls
-/// `f(first register, value, run)` for every VAL run that fits in the
-/// 16384 registers, stopping at the first that does not; true when the
-/// opcodes cover exactly 16384 registers (`hllSparseToDense`,
-/// `hllMerge`).
+/// Walks a sparse register area (from the start of the string), calling
+/// `f(first register, value, run)` for every VAL run; false when the
+/// opcodes do not cover exactly 16384 registers (`hllSparseToDense`,
+/// `hllMerge`). The walk stops at the first opcode reaching past the last
+/// register: Redis 7.0 still accepted a value whose opcodes covered the
+/// 16384 registers and then went on with a VAL opcode; since the fix for
+/// CVE-2025-32023 (6.2.19, 7.2.10, 7.4.5, 8.0.3 and the distributions'
+/// backports, Debian's 7.0.15 included) any opcode past the end is an
+/// error, which the engine follows.
 fn sparse_walk(s: &[u8], mut f: impl FnMut(usize, u8, u64)) -> bool {
     let mut idx: u64 = 0;
     let mut p = HDR;
     while p < s.len() {
         let (op, n) = op_at(s, p);
-        match op {
-            Op::Zero(run) => idx = idx.saturating_add(run),
-            Op::Val(v, run) => {
-                if run + idx > REGISTERS as u64 {
-                    break;
-                }
-                f(idx as usize, v, run);
-                idx += run;
-            }
+        let run = match op {
+            Op::Zero(r) | Op::Val(_, r) => r,
+        };
+        if idx + run > REGISTERS as u64 {
+            return false;
         }
+        if let Op::Val(v, _) = op {
+            f(idx as usize, v, run);
+        }
+        idx += run;
         p += n;
     }
     idx == REGISTERS as u64
@@ -575,8 +580,11 @@ fn histogram(s: &[u8]) -> Option<[u64; 64]> {
             Op::Zero(r) => (0, r),
             Op::Val(v, r) => (usize::from(v), r),
         };
-        idx = idx.wrapping_add(run);
-        h[bin] = h[bin].wrapping_add(run);
+        idx += run;
+        if idx > REGISTERS as u64 {
+            return None;
+        }
+        h[bin] += run;
         p += n;
     }
     (idx == REGISTERS as u64).then_some(h)
@@ -960,6 +968,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(err(&mut e, &[b"PFADD", b"s", b"a"]), corrupt);
+        // Opcodes past the last register (a VAL after full coverage was
+        // accepted before the CVE-2025-32023 fix, not since), while
+        // PFADD only walks up to the register it sets.
+        apply(
+            &mut e,
+            &[b"SET", b"s", &[STALE_EMPTY_HDR, b"\x7f\xff\x80"].concat()],
+        )
+        .unwrap();
+        assert_eq!(err(&mut e, &[b"PFMERGE", b"x", b"s"]), corrupt);
+        assert_eq!(err(&mut e, &[b"PFDEBUG", b"TODENSE", b"s"]), corrupt);
+        assert_eq!(
+            apply(&mut e, &[b"PFADD", b"s", b"a"]).unwrap(),
+            Reply::Int(1)
+        );
+        assert_eq!(
+            value(&e, "s"),
+            [STALE_EMPTY_HDR, b"q\xa6\x84NW\x80"].concat()
+        );
         apply(&mut e, &[b"LPUSH", b"l", b"a"]).unwrap();
         assert_eq!(
             err(&mut e, &[b"PFADD", b"l", b"a"]),
