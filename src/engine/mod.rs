@@ -48,6 +48,7 @@ mod convert;
 mod error;
 mod functions;
 mod hashes;
+mod hyperloglog;
 mod keyspace;
 mod lists;
 mod sets;
