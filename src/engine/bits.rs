@@ -1,4 +1,4 @@
-//! Bitmap commands (`bitops.c`) and the HyperLogLog placeholder.
+//! Bitmap commands (`bitops.c`).
 
 use super::args::{eq_ic, parse_i64, Args};
 use super::error::{EngineError, EngineResult};
@@ -327,13 +327,4 @@ pub(crate) fn bitfield(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
         }
     }
     Ok(Reply::Array(out))
-}
-
-/// `PFADD`, `PFMERGE`, `PFCOUNT`, `PFDEBUG`: the engine does not compute
-/// Redis's HyperLogLog representation yet.
-pub(crate) fn pf_unsupported(_e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
-    Err(EngineError::unsupported(
-        a.name(),
-        "HyperLogLog commands are not implemented (Redis's exact sparse/dense bytes are needed)",
-    ))
 }

@@ -183,11 +183,6 @@ static TABLE: &[Spec] = table! {
     "function" -2 functions::function;
 };
 
-// `bits::pf_unsupported`, the placeholder the HyperLogLog commands used to
-// route to, is retired (see `hyperloglog.rs`); this keeps it referenced
-// until it is removed from `bits.rs`.
-const _: Handler = bits::pf_unsupported;
-
 fn index() -> &'static Map<&'static [u8], &'static Spec> {
     static INDEX: OnceLock<Map<&'static [u8], &'static Spec>> = OnceLock::new();
     INDEX.get_or_init(|| TABLE.iter().map(|s| (s.name.as_bytes(), s)).collect())
