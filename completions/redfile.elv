@@ -26,6 +26,8 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
             cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+            cand dump 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
+            cand keys 'Print the key names, one per line'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -74,6 +76,36 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;dump'= {
+            cand --format 'Output format'
+            cand --redis-version 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the file''s redis-ver, else 7.4)'
+            cand --db 'Only this database (repeatable)'
+            cand --match 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes, as KEYS and SCAN MATCH)'
+            cand --regex 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key''s bytes)'
+            cand --type 'Only keys of this type (repeatable)'
+            cand --expired 'Keys already expired at "now": include, exclude, or only them'
+            cand --now '"Now" for --expired, as Unix seconds (default: the file''s ctime aux field, else the current time)'
+            cand --min-size 'Only values taking at least this many bytes in the file (their RDB encoding)'
+            cand --limit 'Stop after this many keys'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;keys'= {
+            cand --db 'Only this database (repeatable)'
+            cand --match 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes, as KEYS and SCAN MATCH)'
+            cand --regex 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key''s bytes)'
+            cand --type 'Only keys of this type (repeatable)'
+            cand --expired 'Keys already expired at "now": include, exclude, or only them'
+            cand --now '"Now" for --expired, as Unix seconds (default: the file''s ctime aux field, else the current time)'
+            cand --min-size 'Only values taking at least this many bytes in the file (their RDB encoding)'
+            cand --limit 'Stop after this many keys'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;gen'= {
             cand --seed 'Seed of the generator'
             cand --keys 'About how many keys each dataset holds'
@@ -114,6 +146,8 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand fix 'Repair an AOF: cut an incomplete tail, or salvage around damage'
             cand info 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
             cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+            cand dump 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
+            cand keys 'Print the key names, one per line'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -128,6 +162,10 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;help;info'= {
         }
         &'redfile;help;digest'= {
+        }
+        &'redfile;help;dump'= {
+        }
+        &'redfile;help;keys'= {
         }
         &'redfile;help;gen'= {
         }

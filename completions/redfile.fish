@@ -30,6 +30,8 @@ complete -c redfile -n "__fish_redfile_needs_command" -f -a "check" -d 'Verify R
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "keys" -d 'Print the key names, one per line'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -60,6 +62,50 @@ complete -c redfile -n "__fish_redfile_using_subcommand digest" -l per-key -d 'A
 complete -c redfile -n "__fish_redfile_using_subcommand digest" -l json -d 'Print JSON'
 complete -c redfile -n "__fish_redfile_using_subcommand digest" -s h -l help -d 'Print help'
 complete -c redfile -n "__fish_redfile_using_subcommand digest" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l format -d 'Output format' -r -f -a "json\t'One JSON document: {"keys": [...], "functions": [...], "aux": {...}}'
+jsonl\t'One JSON object per key and line (for pipelines)'
+csv\t'CSV: db,key,type,encoding,expire_ms,value'
+resp\t'RESP commands that recreate the data (for `redis-cli --pipe`)'
+cmd\t'The same commands, readable, one per line (redis-cli syntax)'"
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l redis-version -d 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the file\'s redis-ver, else 7.4)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l db -d 'Only this database (repeatable)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l match -d 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\\` escapes, as KEYS and SCAN MATCH)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l regex -d 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key\'s bytes)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l type -d 'Only keys of this type (repeatable)' -r -f -a "string\t'Strings (also HyperLogLogs and bitmaps)'
+list\t'Lists'
+set\t'Sets'
+zset\t'Sorted sets'
+hash\t'Hashes'
+stream\t'Streams'
+module\t'Module values'
+array\t'Redis 8.8 arrays'"
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l expired -d 'Keys already expired at "now": include, exclude, or only them' -r -f -a "include\t'Keep them (the file holds them)'
+exclude\t'Leave them out (what a server loading the file keeps)'
+only\t'Only them'"
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l now -d '"Now" for --expired, as Unix seconds (default: the file\'s ctime aux field, else the current time)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l min-size -d 'Only values taking at least this many bytes in the file (their RDB encoding)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l limit -d 'Stop after this many keys' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l db -d 'Only this database (repeatable)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l match -d 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\\` escapes, as KEYS and SCAN MATCH)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l regex -d 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key\'s bytes)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l type -d 'Only keys of this type (repeatable)' -r -f -a "string\t'Strings (also HyperLogLogs and bitmaps)'
+list\t'Lists'
+set\t'Sets'
+zset\t'Sorted sets'
+hash\t'Hashes'
+stream\t'Streams'
+module\t'Module values'
+array\t'Redis 8.8 arrays'"
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l expired -d 'Keys already expired at "now": include, exclude, or only them' -r -f -a "include\t'Keep them (the file holds them)'
+exclude\t'Leave them out (what a server loading the file keeps)'
+only\t'Only them'"
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l now -d '"Now" for --expired, as Unix seconds (default: the file\'s ctime aux field, else the current time)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l min-size -d 'Only values taking at least this many bytes in the file (their RDB encoding)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -l limit -d 'Stop after this many keys' -r
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l seed -d 'Seed of the generator' -r
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l keys -d 'About how many keys each dataset holds' -r
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l out -d 'Directory to write (created; must be empty unless --force)' -r -F
@@ -75,13 +121,15 @@ complete -c redfile -n "__fish_redfile_using_subcommand completions" -s V -l ver
 complete -c redfile -n "__fish_redfile_using_subcommand man" -l out-dir -d 'Write `redfile.1` and `redfile-<subcommand>.1` files here' -r -F
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s h -l help -d 'Print help'
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s V -l version -d 'Print version'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest gen check-aof check-rdb completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "keys" -d 'Print the key names, one per line'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

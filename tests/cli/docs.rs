@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 11] = [
     "check",
     "fix",
     "info",
@@ -24,6 +24,8 @@ const SUBCOMMANDS: [&str; 9] = [
     "man",
     "digest",
     "gen",
+    "dump",
+    "keys",
 ];
 
 fn updating() -> bool {

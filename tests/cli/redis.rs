@@ -177,6 +177,11 @@ impl RedisServer {
         false
     }
 
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// The dump file `SAVE` writes.
     pub fn rdb_path(&self) -> PathBuf {
         self.dir.path().join("dump.rdb")
@@ -334,6 +339,22 @@ impl Client {
             Ok(Reply::Error(e)) => panic!("redis: {}: -{e}", name()),
             Ok(r) => r,
             Err(e) => panic!("redis: {}: {e}", name()),
+        }
+    }
+
+    /// Sends raw RESP commands as `redis-cli --pipe` does, then a `PING`,
+    /// and returns every reply before its `PONG`.
+    pub fn pipe(&mut self, resp: &[u8]) -> Vec<Reply> {
+        self.writer.write_all(resp).expect("send commands");
+        self.writer
+            .write_all(b"*1\r\n$4\r\nPING\r\n")
+            .expect("send PING");
+        let mut replies = Vec::new();
+        loop {
+            match self.read_reply().expect("read a reply") {
+                Reply::Simple(s) if s == b"PONG" => return replies,
+                r => replies.push(r),
+            }
         }
     }
 

@@ -29,6 +29,11 @@ pub enum Command {
     /// Compute the DEBUG DIGEST of an RDB file, as a server that loaded it
     /// reports it.
     Digest(cmd::digest::DigestArgs),
+    /// Print every key with its type, encoding, expiry and value (JSON,
+    /// JSON Lines, CSV, RESP or redis-cli commands).
+    Dump(cmd::dump::DumpArgs),
+    /// Print the key names, one per line.
+    Keys(cmd::keys::KeysArgs),
     /// Write a deterministic fixture set (RDB per version, AOFs, damaged
     /// copies) from a seeded dataset.
     Gen(cmd::gen::GenArgs),

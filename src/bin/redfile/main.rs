@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod exit;
+mod filter_args;
 mod render;
 mod render_aof;
 

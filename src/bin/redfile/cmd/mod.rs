@@ -5,9 +5,11 @@ pub mod check_aof;
 pub mod check_rdb;
 pub mod completions;
 pub mod digest;
+pub mod dump;
 pub mod fix;
 pub mod gen;
 pub mod info;
+pub mod keys;
 pub mod man;
 
 use crate::cli::{Cli, Command};
@@ -21,6 +23,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Fix(args) => fix::run(args),
         Command::Digest(args) => digest::run(args),
         Command::Gen(args) => gen::run(args),
+        Command::Dump(args) => dump::run(args),
+        Command::Keys(args) => keys::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Completions(args) => completions::run(args),

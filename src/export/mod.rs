@@ -1,0 +1,511 @@
+//! `dump`'s output formats: every selected key with its db, type,
+//! encoding, expiry and value, written to any `io::Write` as the keys come
+//! (one key's text at a time is built, then written).
+//!
+//! | format | shape |
+//! |---|---|
+//! | `json` | one document: `{"keys":[KEY,...],"functions":[...],"aux":{...}}` |
+//! | `jsonl` | one `KEY` object per line |
+//! | `csv` | `db,key,type,encoding,expire_ms,value` with a header line |
+//! | `resp` | the commands that recreate the keys, as RESP (for `redis-cli --pipe`) |
+//! | `cmd` | the same commands, one per line, quoted as redis-cli reads them |
+//!
+//! Byte strings are lossless: a JSON string when they are valid UTF-8,
+//! else `{"base64":"..."}`; in CSV, the text itself, or `base64:` and the
+//! base64 when it is not UTF-8 (or already starts with `base64:`). The
+//! commands come from [`key_commands`], the AOF rewrite's own (`SET`,
+//! `RPUSH`, `HMSET` + `HPEXPIREAT`, `XADD` + `XSETID` + `XGROUP` ...).
+
+pub mod text;
+
+use std::io::{self, Write};
+
+use crate::aof::rewrite::{key_commands, RedisVersion, RewriteOptions};
+use crate::digest::score::fpconv_dtoa;
+use crate::inspect::{InspectError, KeyItem, KeyVisitor};
+use crate::model::{StreamId, Value};
+use text::{cli_arg, csv_cell, csv_text, json_bytes, json_str};
+
+/// An output format of `dump`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DumpFormat {
+    /// One JSON document.
+    Json,
+    /// JSON Lines: one key per line.
+    Jsonl,
+    /// CSV with a header line.
+    Csv,
+    /// RESP commands (`redis-cli --pipe`).
+    Resp,
+    /// redis-cli commands, one per line.
+    Cmd,
+}
+
+/// Options of [`DumpWriter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DumpOptions {
+    /// The format.
+    pub format: DumpFormat,
+    /// For `resp` and `cmd`: the server the commands are for. `None`: the
+    /// file's `redis-ver` (or `valkey-ver`) aux field, else Redis 7.4.
+    pub redis_version: Option<RedisVersion>,
+}
+
+/// Writes the keys it visits in one [`DumpFormat`]. Call
+/// [`DumpWriter::finish`] at the end (the JSON document closes there).
+#[derive(Debug)]
+pub struct DumpWriter<W: Write> {
+    out: W,
+    opts: DumpOptions,
+    buf: Vec<u8>,
+    started: bool,
+    aux: Vec<(Vec<u8>, Vec<u8>)>,
+    functions: Vec<Vec<u8>>,
+    db: Option<u64>,
+    file_version: Option<RedisVersion>,
+}
+
+impl<W: Write> DumpWriter<W> {
+    /// A writer to `out` (give it a buffered writer).
+    pub fn new(out: W, opts: DumpOptions) -> Self {
+        DumpWriter {
+            out,
+            opts,
+            buf: Vec::with_capacity(64 * 1024),
+            started: false,
+            aux: Vec::new(),
+            functions: Vec::new(),
+            db: None,
+            file_version: None,
+        }
+    }
+
+    /// Ends the output (closes the JSON document) and gives the writer
+    /// back, flushed.
+    pub fn finish(mut self) -> io::Result<W> {
+        if self.opts.format == DumpFormat::Json {
+            self.start()?;
+            let mut b = std::mem::take(&mut self.buf);
+            b.clear();
+            b.extend_from_slice(b"\n],\"functions\":[");
+            for (i, f) in self.functions.iter().enumerate() {
+                if i > 0 {
+                    b.push(b',');
+                }
+                json_bytes(&mut b, f);
+            }
+            b.extend_from_slice(b"],\"aux\":{");
+            for (i, (k, v)) in self.aux.iter().enumerate() {
+                if i > 0 {
+                    b.push(b',');
+                }
+                json_str(&mut b, &String::from_utf8_lossy(k));
+                b.push(b':');
+                json_bytes(&mut b, v);
+            }
+            b.extend_from_slice(b"}}\n");
+            self.out.write_all(&b)?;
+        } else if self.opts.format == DumpFormat::Csv {
+            self.start()?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    /// Writes what comes before the first key.
+    fn start(&mut self) -> io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        match self.opts.format {
+            DumpFormat::Json => self.out.write_all(b"{\"keys\":["),
+            DumpFormat::Csv => self
+                .out
+                .write_all(b"db,key,type,encoding,expire_ms,value\n"),
+            _ => Ok(()),
+        }
+    }
+
+    fn rewrite_options(&self) -> RewriteOptions {
+        RewriteOptions::for_version(
+            self.opts
+                .redis_version
+                .or(self.file_version)
+                .unwrap_or_default(),
+        )
+    }
+
+    fn write_command(&mut self, args: &[&[u8]]) -> io::Result<()> {
+        self.buf.clear();
+        command_text(&mut self.buf, self.opts.format, args);
+        self.out.write_all(&self.buf)
+    }
+}
+
+fn command_text(out: &mut Vec<u8>, format: DumpFormat, args: &[&[u8]]) {
+    if format == DumpFormat::Resp {
+        // Writing to a Vec cannot fail.
+        let _ = crate::aof::writer::write_command(out, args);
+    } else {
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            cli_arg(out, a);
+        }
+        out.push(b'\n');
+    }
+}
+
+fn visitor_err(e: impl std::error::Error + Send + Sync + 'static) -> InspectError {
+    InspectError::Visitor(Box::new(e))
+}
+
+impl<W: Write> KeyVisitor for DumpWriter<W> {
+    fn aux(&mut self, key: &[u8], value: &[u8]) -> Result<(), InspectError> {
+        match key {
+            b"redis-ver" => {
+                self.file_version = std::str::from_utf8(value)
+                    .ok()
+                    .and_then(RedisVersion::parse);
+            }
+            // Valkey 9 writes only `valkey-ver`; Valkey 7.2–8.x also write
+            // `redis-ver` 7.2.4, which comes first.
+            b"valkey-ver" if self.file_version.is_none() => {
+                let v = std::str::from_utf8(value)
+                    .ok()
+                    .and_then(RedisVersion::parse);
+                self.file_version = v.map(|v| {
+                    if v.major >= 9 {
+                        RedisVersion::V7_4
+                    } else {
+                        RedisVersion::V7_2
+                    }
+                });
+            }
+            _ => {}
+        }
+        if self.opts.format == DumpFormat::Json {
+            self.aux.push((key.to_vec(), value.to_vec()));
+        }
+        Ok(())
+    }
+
+    fn function(&mut self, code: &[u8]) -> Result<(), InspectError> {
+        match self.opts.format {
+            DumpFormat::Json => self.functions.push(code.to_vec()),
+            DumpFormat::Resp | DumpFormat::Cmd => {
+                self.write_command(&[b"FUNCTION", b"LOAD", code])?;
+            }
+            DumpFormat::Jsonl | DumpFormat::Csv => {}
+        }
+        Ok(())
+    }
+
+    fn key(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
+        let first = !self.started;
+        self.start()?;
+        let format = self.opts.format;
+        let mut b = std::mem::take(&mut self.buf);
+        b.clear();
+        match format {
+            DumpFormat::Json | DumpFormat::Jsonl => {
+                if format == DumpFormat::Json {
+                    b.extend_from_slice(if first { b"\n" } else { b",\n" });
+                }
+                key_json(&mut b, item, &*item.value()?);
+                if format == DumpFormat::Jsonl {
+                    b.push(b'\n');
+                }
+            }
+            DumpFormat::Csv => {
+                b.extend_from_slice(item.db.to_string().as_bytes());
+                b.push(b',');
+                csv_text(&mut b, item.key);
+                b.push(b',');
+                b.extend_from_slice(item.value_type.name().as_bytes());
+                b.push(b',');
+                b.extend_from_slice(item.encoding.unwrap_or("").as_bytes());
+                b.push(b',');
+                if let Some(ms) = item.expire_ms {
+                    b.extend_from_slice(ms.to_string().as_bytes());
+                }
+                b.push(b',');
+                match &*item.value()? {
+                    Value::String(s) => csv_text(&mut b, s),
+                    v => {
+                        let mut j = Vec::new();
+                        value_json(&mut j, v);
+                        csv_cell(&mut b, &j);
+                    }
+                }
+                b.push(b'\n');
+            }
+            DumpFormat::Resp | DumpFormat::Cmd => {
+                let entry = item.entry()?;
+                let cmds = key_commands(&entry, &self.rewrite_options()).map_err(visitor_err)?;
+                if self.db != Some(item.db) && !cmds.is_empty() {
+                    self.db = Some(item.db);
+                    let db = item.db.to_string();
+                    command_text(&mut b, format, &[b"SELECT", db.as_bytes()]);
+                }
+                for c in &cmds {
+                    let args: Vec<&[u8]> = c.iter().map(Vec::as_slice).collect();
+                    command_text(&mut b, format, &args);
+                }
+            }
+        }
+        let r = self.out.write_all(&b);
+        self.buf = b;
+        r?;
+        Ok(())
+    }
+}
+
+fn json_num(out: &mut Vec<u8>, n: impl std::fmt::Display) {
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "{n}");
+}
+
+fn json_id(out: &mut Vec<u8>, id: StreamId) {
+    out.push(b'"');
+    json_num(out, id);
+    out.push(b'"');
+}
+
+/// One key as a JSON object (the `jsonl` line, a `json` array element).
+fn key_json(out: &mut Vec<u8>, item: &KeyItem<'_>, value: &Value) {
+    out.extend_from_slice(b"{\"db\":");
+    json_num(out, item.db);
+    out.extend_from_slice(b",\"key\":");
+    json_bytes(out, item.key);
+    out.extend_from_slice(b",\"type\":\"");
+    out.extend_from_slice(item.value_type.name().as_bytes());
+    out.extend_from_slice(b"\",\"encoding\":");
+    match item.encoding {
+        Some(e) => {
+            out.push(b'"');
+            out.extend_from_slice(e.as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"expire_ms\":");
+    match item.expire_ms {
+        Some(ms) => json_num(out, ms),
+        None => out.extend_from_slice(b"null"),
+    }
+    if let Some(idle) = item.idle {
+        out.extend_from_slice(b",\"idle\":");
+        json_num(out, idle);
+    }
+    if let Some(freq) = item.freq {
+        out.extend_from_slice(b",\"freq\":");
+        json_num(out, freq);
+    }
+    out.extend_from_slice(b",\"value\":");
+    value_json(out, value);
+    out.push(b'}');
+}
+
+/// A score: Redis's own text (`fpconv_dtoa`, as 7.2+ replies) for finite
+/// values, which is valid JSON; `"inf"`, `"-inf"`, `"nan"` otherwise.
+fn score_json(out: &mut Vec<u8>, s: f64) {
+    if s.is_finite() {
+        out.extend_from_slice(fpconv_dtoa(s).as_bytes());
+    } else if s.is_nan() {
+        out.extend_from_slice(b"\"nan\"");
+    } else if s > 0.0 {
+        out.extend_from_slice(b"\"inf\"");
+    } else {
+        out.extend_from_slice(b"\"-inf\"");
+    }
+}
+
+fn list_json(out: &mut Vec<u8>, items: &[Vec<u8>]) {
+    out.push(b'[');
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_bytes(out, v);
+    }
+    out.push(b']');
+}
+
+fn sep(out: &mut Vec<u8>, i: usize) {
+    if i > 0 {
+        out.push(b',');
+    }
+}
+
+/// A value as JSON (see the README's `dump` schema).
+fn value_json(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::String(s) => json_bytes(out, s),
+        Value::List(v) | Value::Set(v) => list_json(out, v),
+        Value::SortedSet(pairs) => {
+            out.push(b'[');
+            for (i, (m, s)) in pairs.iter().enumerate() {
+                sep(out, i);
+                out.push(b'[');
+                json_bytes(out, m);
+                out.push(b',');
+                score_json(out, *s);
+                out.push(b']');
+            }
+            out.push(b']');
+        }
+        Value::Hash(fields) => {
+            out.push(b'[');
+            for (i, f) in fields.iter().enumerate() {
+                sep(out, i);
+                out.push(b'[');
+                json_bytes(out, &f.field);
+                out.push(b',');
+                json_bytes(out, &f.value);
+                if let Some(ms) = f.expire_ms {
+                    out.push(b',');
+                    json_num(out, ms);
+                }
+                out.push(b']');
+            }
+            out.push(b']');
+        }
+        Value::Stream(s) => {
+            out.extend_from_slice(b"{\"length\":");
+            json_num(out, s.length);
+            out.extend_from_slice(b",\"first_id\":");
+            json_id(out, s.first_id);
+            out.extend_from_slice(b",\"last_id\":");
+            json_id(out, s.last_id);
+            out.extend_from_slice(b",\"max_deleted_id\":");
+            json_id(out, s.max_deleted_id);
+            out.extend_from_slice(b",\"entries_added\":");
+            json_num(out, s.entries_added);
+            out.extend_from_slice(b",\"entries\":[");
+            for (i, e) in s.entries.iter().enumerate() {
+                sep(out, i);
+                out.extend_from_slice(b"{\"id\":");
+                json_id(out, e.id);
+                out.extend_from_slice(b",\"fields\":[");
+                for (j, (f, v)) in e.fields.iter().enumerate() {
+                    sep(out, j);
+                    out.push(b'[');
+                    json_bytes(out, f);
+                    out.push(b',');
+                    json_bytes(out, v);
+                    out.push(b']');
+                }
+                out.extend_from_slice(b"]}");
+            }
+            out.extend_from_slice(b"],\"groups\":[");
+            for (i, g) in s.groups.iter().enumerate() {
+                sep(out, i);
+                out.extend_from_slice(b"{\"name\":");
+                json_bytes(out, &g.name);
+                out.extend_from_slice(b",\"last_id\":");
+                json_id(out, g.last_id);
+                out.extend_from_slice(b",\"entries_read\":");
+                match g.entries_read {
+                    Some(n) => json_num(out, n),
+                    None => out.extend_from_slice(b"null"),
+                }
+                out.extend_from_slice(b",\"pending\":[");
+                for (j, p) in g.pending.iter().enumerate() {
+                    sep(out, j);
+                    out.extend_from_slice(b"{\"id\":");
+                    json_id(out, p.id);
+                    out.extend_from_slice(b",\"delivery_time\":");
+                    json_num(out, p.delivery_time);
+                    out.extend_from_slice(b",\"delivery_count\":");
+                    json_num(out, p.delivery_count);
+                    out.push(b'}');
+                }
+                out.extend_from_slice(b"],\"consumers\":[");
+                for (j, c) in g.consumers.iter().enumerate() {
+                    sep(out, j);
+                    out.extend_from_slice(b"{\"name\":");
+                    json_bytes(out, &c.name);
+                    out.extend_from_slice(b",\"seen_time\":");
+                    json_num(out, c.seen_time);
+                    out.extend_from_slice(b",\"active_time\":");
+                    json_num(out, c.active_time);
+                    out.extend_from_slice(b",\"pending\":[");
+                    for (k, id) in c.pending.iter().enumerate() {
+                        sep(out, k);
+                        json_id(out, *id);
+                    }
+                    out.extend_from_slice(b"]}");
+                }
+                out.push(b']');
+                if !g.nacked.is_empty() {
+                    out.extend_from_slice(b",\"nacked\":[");
+                    for (k, id) in g.nacked.iter().enumerate() {
+                        sep(out, k);
+                        json_id(out, *id);
+                    }
+                    out.push(b']');
+                }
+                out.push(b'}');
+            }
+            out.push(b']');
+            if let Some(idmp) = &s.idmp {
+                out.extend_from_slice(b",\"idmp\":{\"duration\":");
+                json_num(out, idmp.duration);
+                out.extend_from_slice(b",\"max_entries\":");
+                json_num(out, idmp.max_entries);
+                out.extend_from_slice(b",\"iids_added\":");
+                json_num(out, idmp.iids_added);
+                out.extend_from_slice(b",\"iids_duplicates\":");
+                json_num(out, idmp.iids_duplicates);
+                out.extend_from_slice(b",\"producers\":[");
+                for (i, p) in idmp.producers.iter().enumerate() {
+                    sep(out, i);
+                    out.extend_from_slice(b"{\"pid\":");
+                    json_bytes(out, &p.pid);
+                    out.extend_from_slice(b",\"entries\":[");
+                    for (j, e) in p.entries.iter().enumerate() {
+                        sep(out, j);
+                        out.push(b'[');
+                        json_bytes(out, &e.iid);
+                        out.push(b',');
+                        json_id(out, e.id);
+                        out.push(b']');
+                    }
+                    out.extend_from_slice(b"]}");
+                }
+                out.extend_from_slice(b"]}");
+            }
+            out.push(b'}');
+        }
+        Value::Module(m) => {
+            out.extend_from_slice(b"{\"module\":");
+            json_str(out, &m.name);
+            out.extend_from_slice(b",\"encver\":");
+            json_num(out, m.encver);
+            out.extend_from_slice(b",\"raw\":{\"base64\":\"");
+            text::base64_encode(out, &m.raw);
+            out.extend_from_slice(b"\"}}");
+        }
+        Value::Array(a) => {
+            out.extend_from_slice(b"{\"elements\":[");
+            for (i, (idx, v)) in a.elements.iter().enumerate() {
+                sep(out, i);
+                out.push(b'[');
+                json_num(out, idx);
+                out.push(b',');
+                json_bytes(out, v);
+                out.push(b']');
+            }
+            out.extend_from_slice(b"],\"insert_idx\":");
+            match a.insert_idx {
+                Some(n) => json_num(out, n),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b'}');
+        }
+    }
+}
