@@ -2325,6 +2325,10 @@ fn sort_and_geo_store_match_redis_server() {
         "SORT lw BY weight_* DESC GET # GET obj_* STORE d1",
         "SORT lw BY h_*->f GET h_*->f GET nothing_* STORE d1",
         "SORT lw BY nosort STORE d1",
+        // ALPHA BY ties keep list order (glibc's qsort is a merge sort).
+        "SORT lw BY obj_* ALPHA STORE d1",
+        "SORT lw BY obj_* ALPHA DESC GET # GET weight_* STORE d1",
+        "SORT ln BY nokey_* ALPHA STORE d1",
         "SORT lw BY nosort DESC LIMIT 2 5 GET obj_* STORE d1",
         "SORT s ALPHA STORE d1",
         "SORT s BY nosort STORE d1",
@@ -2385,6 +2389,33 @@ fn sort_and_geo_store_match_redis_server() {
             ));
         }
     }
+    setup.push(sv(&[
+        "GEOADD",
+        "g5",
+        "180",
+        "85.05112878",
+        "corner",
+        "-180",
+        "-85.05112878",
+        "other",
+        "0",
+        "0",
+        "zero",
+        "179.999",
+        "-85",
+        "near",
+    ]));
+    for c in [
+        "GEORADIUS g5 180 85.05112878 0 m STORE d2",
+        "GEORADIUS g5 -180 -85.05112878 1e308 mi STOREDIST d2",
+        "GEORADIUS g5 0 0 20000 km STOREDIST d2",
+        "GEOSEARCHSTORE d2 g5 FROMMEMBER corner BYBOX 1e308 1e308 km",
+        "GEOSEARCHSTORE d2 g5 FROMMEMBER other BYRADIUS 1e-300 m STOREDIST",
+        "GEOSEARCHSTORE d2 g5 FROMMEMBER near BYBOX 40000 100 km STOREDIST",
+        "GEOSEARCHSTORE d2 g5 FROMLONLAT -180 0 BYRADIUS 30000 km DESC COUNT 2 STOREDIST",
+    ] {
+        cmds.push(c.into());
+    }
     cmds.push("GEOSEARCHSTORE d2 nokey FROMMEMBER x BYRADIUS 10 km".into());
     cmds.push("GEORADIUS g1 13 38 100 km COUNT 3 ANY STOREDIST d2".into());
     s.cmd(&["FLUSHALL"]);
@@ -2442,4 +2473,88 @@ fn sort_and_geo_store_match_redis_server() {
         stored > cmds.len() / 3 && errors >= 2,
         "{stored} stored, {errors} errors"
     );
+}
+
+/// Random option soups for SORT and the geo searches: errors are fine,
+/// panics and unbounded work are not.
+#[test]
+fn sort_and_geo_never_panic() {
+    let mut e = Engine::new();
+    for c in [
+        "RPUSH l 3 1 2 a",
+        "SADD s 1 2 x",
+        "ZADD z 1 a 2 b",
+        "SET w_1 5",
+        "HSET h_1 f 2",
+        "GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania 180 85.05112878 corner -180 -85.05112878 other",
+    ] {
+        ok(&mut e, c);
+    }
+    let tokens = [
+        "l",
+        "s",
+        "z",
+        "g",
+        "w_1",
+        "d",
+        "BY",
+        "w_*",
+        "h_*->f",
+        "*->",
+        "#",
+        "nosort",
+        "GET",
+        "LIMIT",
+        "-1",
+        "0",
+        "1",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "ASC",
+        "DESC",
+        "ALPHA",
+        "STORE",
+        "STOREDIST",
+        "COUNT",
+        "ANY",
+        "WITHDIST",
+        "WITHHASH",
+        "WITHCOORD",
+        "FROMMEMBER",
+        "FROMLONLAT",
+        "BYRADIUS",
+        "BYBOX",
+        "Palermo",
+        "corner",
+        "180",
+        "-180",
+        "85.05112878",
+        "1e308",
+        "inf",
+        "1e-300",
+        "m",
+        "km",
+        "mi",
+        "ft",
+        "nan",
+    ];
+    let mut r = Rng::new(7);
+    for _ in 0..4000 {
+        let name =
+            ["SORT", "GEORADIUS", "GEORADIUSBYMEMBER", "GEOSEARCHSTORE"][r.below(4) as usize];
+        let mut argv = vec![name.to_string()];
+        for _ in 0..r.below(12) {
+            argv.push(r.pick(&tokens).to_string());
+        }
+        let _ = e.apply(&argv);
+    }
+    // Whole-globe and zero-radius searches around the corners.
+    for c in [
+        "GEORADIUS g 180 85.05112878 0 m STORE d",
+        "GEORADIUS g -180 -85.05112878 1e308 mi STORE d",
+        "GEOSEARCHSTORE d g FROMMEMBER corner BYBOX 1e308 1e308 km",
+        "GEOSEARCHSTORE d g FROMMEMBER other BYRADIUS 1e-300 m STOREDIST",
+    ] {
+        ok(&mut e, c);
+    }
 }
