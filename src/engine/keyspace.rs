@@ -474,14 +474,6 @@ pub(crate) fn restore(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     Ok(Reply::Ok)
 }
 
-/// `SORT key ... STORE destination`: not replayed yet.
-pub(crate) fn sort(_e: &mut Engine, _a: &mut Args) -> EngineResult<Reply> {
-    Err(EngineError::unsupported(
-        "sort",
-        "SORT ... STORE is not implemented by the replay engine",
-    ))
-}
-
 /// `MIGRATE`: needs a network.
 pub(crate) fn unsupported_network(_e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     Err(EngineError::unsupported(

@@ -14,7 +14,7 @@ use crate::model::Value;
 
 /// A reply as read off the wire.
 #[derive(Debug, Clone, PartialEq)]
-enum Resp {
+pub(crate) enum Resp {
     Simple(String),
     Error(String),
     Int(i64),
@@ -22,7 +22,7 @@ enum Resp {
     Array(Option<Vec<Resp>>),
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
     conn: BufReader<TcpStream>,
     _dir: tempfile::TempDir,
@@ -48,7 +48,7 @@ fn redis_server() -> Option<std::path::PathBuf> {
 }
 
 impl Server {
-    fn start() -> Option<Server> {
+    pub(crate) fn start() -> Option<Server> {
         let bin = redis_server()?;
         let dir = tempfile::tempdir().ok()?;
         let port = TcpListener::bind("127.0.0.1:0")
@@ -85,7 +85,7 @@ impl Server {
         server
     }
 
-    fn cmd<A: AsRef<[u8]>>(&mut self, argv: &[A]) -> Resp {
+    pub(crate) fn cmd<A: AsRef<[u8]>>(&mut self, argv: &[A]) -> Resp {
         let mut out = format!("*{}\r\n", argv.len()).into_bytes();
         for a in argv {
             let a = a.as_ref();
@@ -132,7 +132,7 @@ impl Server {
     }
 }
 
-fn engine_resp(r: Result<Reply, super::EngineError>) -> Resp {
+pub(crate) fn engine_resp(r: Result<Reply, super::EngineError>) -> Resp {
     fn conv(r: Reply) -> Resp {
         match r {
             Reply::Ok => Resp::Simple("OK".into()),
@@ -151,7 +151,7 @@ fn engine_resp(r: Result<Reply, super::EngineError>) -> Resp {
 }
 
 /// Nil bulk and nil array are the same for the comparison.
-fn normalise(r: Resp) -> Resp {
+pub(crate) fn normalise(r: Resp) -> Resp {
     match r {
         Resp::Array(None) => Resp::Bulk(None),
         Resp::Array(Some(v)) => Resp::Array(Some(v.into_iter().map(normalise).collect())),
@@ -159,7 +159,7 @@ fn normalise(r: Resp) -> Resp {
     }
 }
 
-fn bulks(r: Resp) -> Vec<Vec<u8>> {
+pub(crate) fn bulks(r: Resp) -> Vec<Vec<u8>> {
     match r {
         Resp::Array(Some(v)) => v
             .into_iter()
@@ -174,7 +174,7 @@ fn bulks(r: Resp) -> Vec<Vec<u8>> {
 
 /// The value of `key` on the server, as a model value in the engine's
 /// canonical order.
-fn server_value(s: &mut Server, key: &[u8]) -> Value {
+pub(crate) fn server_value(s: &mut Server, key: &[u8]) -> Value {
     let t = match s.cmd(&[&b"TYPE"[..], key]) {
         Resp::Simple(t) => t,
         other => panic!("TYPE: {other:?}"),

@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 use super::args::Args;
 use super::error::{EngineError, EngineResult};
 use super::store::Map;
-use super::{bits, functions, hashes, hyperloglog, keyspace, lists, sets, streams, strings, zsets};
+use super::{
+    bits, functions, geo, hashes, hyperloglog, keyspace, lists, sets, sort, streams, strings, zsets,
+};
 use super::{Engine, Reply};
 
 /// A command handler.
@@ -58,7 +60,7 @@ static TABLE: &[Spec] = table! {
     "restore" -4 keyspace::restore;
     "restore-asking" -4 keyspace::restore;
     "migrate" -6 keyspace::unsupported_network;
-    "sort" -2 keyspace::sort;
+    "sort" -2 sort::sort;
     "eval" -3 keyspace::unsupported_script;
     "evalsha" -3 keyspace::unsupported_script;
     "eval_ro" -3 keyspace::unsupported_script;
@@ -149,9 +151,9 @@ static TABLE: &[Spec] = table! {
     "zscore" 3 zsets::zscore;
     "zcard" 2 zsets::zcard;
     "geoadd" -5 zsets::geoadd;
-    "georadius" -6 zsets::geo_store_unsupported;
-    "georadiusbymember" -5 zsets::geo_store_unsupported;
-    "geosearchstore" -8 zsets::geo_store_unsupported;
+    "georadius" -6 geo::georadius;
+    "georadiusbymember" -5 geo::georadiusbymember;
+    "geosearchstore" -8 geo::geosearchstore;
     // hashes (t_hash.c)
     "hset" -4 hashes::hset;
     "hmset" -4 hashes::hmset;

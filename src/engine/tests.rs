@@ -1988,3 +1988,573 @@ fn hyperloglog_bytes_match_redis_server() {
     );
     assert!(promoted > 0 && dense_merges > 0 && errors > 0);
 }
+
+fn list_of(e: &Engine, key: &str) -> Option<Vec<String>> {
+    match e.value(0, key.as_bytes()) {
+        Some(Value::List(v)) => Some(
+            v.into_iter()
+                .map(|x| String::from_utf8_lossy(&x).into_owned())
+                .collect(),
+        ),
+        None => None,
+        other => panic!("{key}: not a list: {other:?}"),
+    }
+}
+
+fn zset_of(e: &Engine, key: &str) -> Option<Vec<(String, f64)>> {
+    match e.value(0, key.as_bytes()) {
+        Some(Value::SortedSet(v)) => Some(
+            v.into_iter()
+                .map(|(m, s)| (String::from_utf8_lossy(&m).into_owned(), s))
+                .collect(),
+        ),
+        None => None,
+        other => panic!("{key}: not a zset: {other:?}"),
+    }
+}
+
+#[test]
+fn sort_store() {
+    let mut e = Engine::new();
+    let l = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    ok(&mut e, "RPUSH n 3 10 -1.5 2 10");
+    assert_eq!(ok(&mut e, "SORT n STORE d"), int(5));
+    assert_eq!(list_of(&e, "d"), l(&["-1.5", "2", "3", "10", "10"]));
+    assert_eq!(ok(&mut e, "SORT n DESC LIMIT 1 2 STORE d"), int(2));
+    assert_eq!(list_of(&e, "d"), l(&["10", "3"]));
+    // ALPHA compares bytes; numeric ties compare the elements.
+    assert_eq!(ok(&mut e, "SORT n ALPHA STORE d"), int(5));
+    assert_eq!(list_of(&e, "d"), l(&["-1.5", "10", "10", "2", "3"]));
+    ok(&mut e, "RPUSH w a b c");
+    assert_eq!(
+        err(&mut e, "SORT w STORE d"),
+        "ERR One or more scores can't be converted into double"
+    );
+    assert_eq!(list_of(&e, "d"), l(&["-1.5", "10", "10", "2", "3"]));
+    // BY a string key pattern and GET patterns (hash fields included).
+    ok(&mut e, "MSET w_a 3 w_b 1 w_c 2 o_a A o_c C");
+    ok(&mut e, "HSET h_a f x");
+    assert_eq!(
+        ok(&mut e, "SORT w BY w_* GET # GET o_* GET h_*->f STORE d"),
+        int(9)
+    );
+    assert_eq!(
+        list_of(&e, "d"),
+        l(&["b", "", "", "c", "C", "", "a", "A", "x"])
+    );
+    assert_eq!(
+        ok(&mut e, "SORT w BY w_* GET o_*"),
+        Reply::Array(vec![Reply::Nil, bulk("C"), bulk("A")])
+    );
+    // BY without '*': no sorting, list order (reversed for DESC), LIMIT.
+    assert_eq!(
+        ok(&mut e, "SORT w BY nosort DESC LIMIT 0 2 STORE d"),
+        int(2)
+    );
+    assert_eq!(list_of(&e, "d"), l(&["c", "b"]));
+    // A set BY nosort with STORE is sorted ALPHA.
+    ok(&mut e, "SADD s zz 10 9 a");
+    assert_eq!(ok(&mut e, "SORT s BY nosort STORE d"), int(4));
+    assert_eq!(list_of(&e, "d"), l(&["10", "9", "a", "zz"]));
+    // Missing BY keys score 0; a sorted set sorts its members.
+    ok(&mut e, "ZADD z 1 5 2 -3 3 x_missing_is_fine");
+    assert_eq!(
+        err(&mut e, "SORT z STORE d"),
+        "ERR One or more scores can't be converted into double"
+    );
+    assert_eq!(ok(&mut e, "SORT z BY nokey_* STORE d"), int(3));
+    assert_eq!(list_of(&e, "d"), l(&["-3", "5", "x_missing_is_fine"]));
+    assert_eq!(ok(&mut e, "SORT z BY nosort DESC STORE d"), int(3));
+    assert_eq!(list_of(&e, "d"), l(&["x_missing_is_fine", "-3", "5"]));
+    // Empty results delete the destination; huge LIMITs are clamped.
+    assert_eq!(
+        ok(&mut e, "SORT n LIMIT 10 9223372036854775807 STORE d"),
+        int(0)
+    );
+    assert_eq!(list_of(&e, "d"), None);
+    ok(&mut e, "SET d x");
+    assert_eq!(ok(&mut e, "SORT missing STORE d"), int(0));
+    assert!(e.value(0, b"d").is_none());
+    assert_eq!(
+        ok(&mut e, "SORT n LIMIT -5 9223372036854775807 STORE d"),
+        int(5)
+    );
+    // Errors.
+    ok(&mut e, "SET str v");
+    assert_eq!(
+        err(&mut e, "SORT str STORE d"),
+        "WRONGTYPE Operation against a key holding the wrong kind of value"
+    );
+    assert_eq!(err(&mut e, "SORT n LIMIT 1"), "ERR syntax error");
+    assert_eq!(err(&mut e, "SORT n FOO"), "ERR syntax error");
+    assert_eq!(
+        err(&mut e, "SORT n LIMIT a 1"),
+        "ERR value is not an integer or out of range"
+    );
+    // Score parsing as strtod: spaces before, empty, overflow, NaN.
+    assert_eq!(sort::sort_score(b" 1.5"), Some(1.5));
+    assert_eq!(sort::sort_score(b""), Some(0.0));
+    assert_eq!(sort::sort_score(b"2\0junk"), Some(2.0));
+    assert_eq!(sort::sort_score(b"0x10"), Some(16.0));
+    assert_eq!(sort::sort_score(b"-inf"), Some(f64::NEG_INFINITY));
+    for bad in [&b" "[..], b"1 ", b"1e400", b"1e-400", b"nan", b"abc"] {
+        assert_eq!(sort::sort_score(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn geo_store() {
+    let mut e = Engine::new();
+    ok(
+        &mut e,
+        "GEOADD Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania",
+    );
+    ok(
+        &mut e,
+        "GEOADD Sicily 12.758489 38.788135 edge1 17.241510 38.788135 edge2",
+    );
+    assert_eq!(
+        ok(&mut e, "GEORADIUS Sicily 15 37 200 km WITHDIST ASC"),
+        Reply::Array(vec![
+            Reply::Array(vec![bulk("Catania"), bulk("56.4413")]),
+            Reply::Array(vec![bulk("Palermo"), bulk("190.4424")]),
+        ])
+    );
+    assert_eq!(ok(&mut e, "GEORADIUS Sicily 15 37 200 km STORE d"), int(2));
+    assert_eq!(
+        zset_of(&e, "d"),
+        Some(vec![
+            ("Palermo".into(), 3479099956230698.0),
+            ("Catania".into(), 3479447370796909.0)
+        ])
+    );
+    assert_eq!(
+        ok(
+            &mut e,
+            "GEOSEARCHSTORE key2 Sicily FROMLONLAT 15 37 BYBOX 400 400 km ASC COUNT 3 STOREDIST"
+        ),
+        int(3)
+    );
+    let got = zset_of(&e, "key2").expect("stored");
+    let want = [
+        ("Catania", 56.4412578701582_f64),
+        ("Palermo", 190.44242984775784),
+        ("edge2", 279.7403417843143),
+    ];
+    assert_eq!(got.len(), 3);
+    for ((m, s), (wm, ws)) in got.iter().zip(want) {
+        assert_eq!(m, wm);
+        assert_eq!(s.to_bits(), ws.to_bits(), "{m}: {s} vs {ws}");
+    }
+    assert_eq!(
+        ok(
+            &mut e,
+            "GEORADIUSBYMEMBER Sicily Palermo 300 km COUNT 1 DESC STOREDIST d"
+        ),
+        int(1)
+    );
+    assert_eq!(
+        zset_of(&e, "d").map(|v| v[0].0.clone()),
+        Some("Catania".into())
+    );
+    assert_eq!(
+        ok(
+            &mut e,
+            "GEOSEARCHSTORE d Sicily FROMMEMBER Palermo BYRADIUS 1 m"
+        ),
+        int(1)
+    );
+    assert_eq!(
+        ok(
+            &mut e,
+            "GEOSEARCHSTORE d Sicily FROMLONLAT 0 0 BYRADIUS 1 m"
+        ),
+        int(0)
+    );
+    assert_eq!(zset_of(&e, "d"), None);
+    assert_eq!(
+        ok(&mut e, "GEOSEARCHSTORE d nokey FROMMEMBER x BYRADIUS 1 m"),
+        int(0)
+    );
+    // A huge COUNT ANY stops at the data.
+    assert_eq!(
+        ok(
+            &mut e,
+            "GEOSEARCHSTORE d Sicily FROMLONLAT 15 37 BYRADIUS 20000 km COUNT 9223372036854775807 ANY"
+        ),
+        int(4)
+    );
+    // Errors, with Redis's messages.
+    for (cmd, msg) in [
+        (
+            "GEORADIUS Sicily 15 37 200 km WITHDIST STORE d",
+            "ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options",
+        ),
+        (
+            "GEOSEARCHSTORE d Sicily FROMLONLAT 15 37 BYRADIUS 1 m WITHDIST",
+            "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options",
+        ),
+        (
+            "GEOSEARCHSTORE d Sicily BYRADIUS 1 m ASC DESC",
+            "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearchstore",
+        ),
+        (
+            "GEOSEARCHSTORE d Sicily FROMLONLAT 1 2 ASC DESC",
+            "ERR exactly one of BYRADIUS and BYBOX can be specified for geosearchstore",
+        ),
+        (
+            "GEOSEARCHSTORE d Sicily FROMLONLAT 1 2 BYRADIUS 1 m ANY",
+            "ERR the ANY argument requires COUNT argument",
+        ),
+        (
+            "GEOSEARCHSTORE d Sicily FROMMEMBER nobody BYRADIUS 1 m",
+            "ERR could not decode requested zset member",
+        ),
+        ("GEORADIUS Sicily 15 37 -1 km STORE d", "ERR radius cannot be negative"),
+        ("GEORADIUS Sicily 15 37 x km STORE d", "ERR need numeric radius"),
+        (
+            "GEORADIUS Sicily 15 37 1 yd STORE d",
+            "ERR unsupported unit provided. please use M, KM, FT, MI",
+        ),
+        (
+            "GEORADIUS Sicily 15 95 1 km STORE d",
+            "ERR invalid longitude,latitude pair 15.000000,95.000000",
+        ),
+        ("GEORADIUS Sicily 15 37 1 km COUNT 0 STORE d", "ERR COUNT must be > 0"),
+        (
+            "GEOSEARCHSTORE d Sicily FROMLONLAT 1 2 BYBOX 1 -1 m",
+            "ERR height or width cannot be negative",
+        ),
+    ] {
+        assert_eq!(err(&mut e, cmd), msg, "{cmd}");
+    }
+    ok(&mut e, "SET str v");
+    assert_eq!(
+        err(&mut e, "GEORADIUS str 15 37 1 km STORE d"),
+        "WRONGTYPE Operation against a key holding the wrong kind of value"
+    );
+}
+
+/// SORT … STORE and GEO … STORE on the same data in the engine and in
+/// `redis-server`: every reply and every destination key must match
+/// (sorted-set scores bit for bit).
+#[test]
+#[allow(clippy::print_stderr)]
+fn sort_and_geo_store_match_redis_server() {
+    use super::redis_compare::{engine_resp, normalise, server_value, Resp, Server};
+    let Some(mut s) = Server::start() else {
+        if std::env::var("REDFILE_REQUIRE_REDIS").as_deref() == Ok("1") {
+            panic!("redis-server is required (REDFILE_REQUIRE_REDIS=1) but could not be started");
+        }
+        eprintln!("note: redis-server not available, skipping the SORT/GEO STORE interop test");
+        return;
+    };
+    let mut e = Engine::new();
+    let mut r = Rng::new(0x5047_454f);
+    let mut setup: Vec<Vec<String>> = Vec::new();
+    let sv = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    // Numeric and textual lists, a set, a sorted set, weights and hashes.
+    let mut nums = sv(&["RPUSH", "ln"]);
+    let mut words = sv(&["RPUSH", "lw"]);
+    let mut set = sv(&["SADD", "s"]);
+    let mut zs = sv(&["ZADD", "z"]);
+    for i in 0..40 {
+        let n = (r.below(2000) as i64 - 1000).to_string();
+        let f = format!("{}.{}", r.below(100) as i64 - 50, r.below(1000));
+        nums.push(if i % 3 == 0 { f } else { n });
+        let w = format!("w{}", r.below(30));
+        words.push(w.clone());
+        set.push(w.clone());
+        zs.push(r.below(50).to_string());
+        zs.push(format!("m{i}"));
+        setup.push(sv(&[
+            "SET",
+            &format!("weight_{w}"),
+            &r.below(20).to_string(),
+        ]));
+        setup.push(sv(&[
+            "SET",
+            &format!("obj_{w}"),
+            &format!("o{}", r.below(9)),
+        ]));
+        setup.push(sv(&[
+            "HSET",
+            &format!("h_{w}"),
+            "f",
+            &r.below(100).to_string(),
+        ]));
+        setup.push(sv(&[
+            "SET",
+            &format!("weight_m{i}"),
+            &r.below(9).to_string(),
+        ]));
+    }
+    setup.extend([nums, words, set, zs]);
+    // Geo points: a dense cluster, a wide spread, near the poles and the
+    // antimeridian, and duplicates of locations.
+    let clusters = [
+        ("g1", 13.0, 38.0, 2.0),
+        ("g2", 0.0, 0.0, 170.0),
+        ("g3", 179.0, 84.0, 1.0),
+        ("g4", -179.5, -70.0, 3.0),
+    ];
+    for (key, lon0, lat0, spread) in clusters {
+        let mut cmd = sv(&["GEOADD", key]);
+        for i in 0..60 {
+            let lon =
+                (lon0 + (r.below(2_000_001) as f64 / 1e6 - 1.0) * spread).clamp(-180.0, 180.0);
+            let lat = (lat0 + (r.below(2_000_001) as f64 / 1e6 - 1.0) * spread)
+                .clamp(-85.05112878, 85.05112878);
+            cmd.push(format!("{lon:.6}"));
+            cmd.push(format!("{lat:.6}"));
+            cmd.push(format!("p{i}"));
+        }
+        setup.push(cmd);
+    }
+    let mut cmds: Vec<String> = [
+        "SORT ln STORE d1",
+        "SORT ln DESC STORE d1",
+        "SORT ln LIMIT 5 10 STORE d1",
+        "SORT ln DESC LIMIT 3 100 STORE d1",
+        "SORT ln ALPHA STORE d1",
+        "SORT ln LIMIT 100 5 STORE d1",
+        "SORT ln LIMIT 0 0 STORE d1",
+        "SORT lw STORE d1",
+        "SORT lw ALPHA DESC STORE d1",
+        "SORT lw BY weight_* STORE d1",
+        "SORT lw BY weight_* DESC GET # GET obj_* STORE d1",
+        "SORT lw BY h_*->f GET h_*->f GET nothing_* STORE d1",
+        "SORT lw BY nosort STORE d1",
+        // ALPHA BY ties keep list order (glibc's qsort is a merge sort).
+        "SORT lw BY obj_* ALPHA STORE d1",
+        "SORT lw BY obj_* ALPHA DESC GET # GET weight_* STORE d1",
+        "SORT ln BY nokey_* ALPHA STORE d1",
+        "SORT lw BY nosort DESC LIMIT 2 5 GET obj_* STORE d1",
+        "SORT s ALPHA STORE d1",
+        "SORT s BY nosort STORE d1",
+        "SORT s BY nosort GET obj_* STORE d1",
+        "SORT s BY weight_* STORE d1",
+        "SORT s ALPHA LIMIT 2 3 STORE d1",
+        "SORT z STORE d1",
+        "SORT z BY weight_* STORE d1",
+        "SORT z BY nosort STORE d1",
+        "SORT z BY nosort DESC LIMIT 4 6 STORE d1",
+        "SORT missing STORE d1",
+        "SORT ln BY w STORE d1",
+        "SORT ln BY weight_*->nope STORE d1",
+        "SORT ln FOO STORE d1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for (key, lon0, lat0, spread) in clusters {
+        for i in 0..40 {
+            // Half the searches centred around the cluster, half anywhere.
+            let (lon, lat) = if i % 2 == 0 {
+                (
+                    (lon0 + (r.below(2001) as f64 / 1000.0 - 1.0) * spread).clamp(-180.0, 180.0),
+                    (lat0 + (r.below(2001) as f64 / 1000.0 - 1.0) * spread).clamp(-85.0, 85.0),
+                )
+            } else {
+                (
+                    r.below(360_000) as f64 / 1000.0 - 180.0,
+                    r.below(170_000) as f64 / 1000.0 - 85.0,
+                )
+            };
+            let radius = ["0", "1", "50", "500", "5000", "20000"][r.below(6) as usize];
+            let unit = ["m", "km", "mi", "ft"][r.below(4) as usize];
+            let member = format!("p{}", r.below(60));
+            let opt =
+                ["", "ASC", "DESC", "COUNT 5", "COUNT 3 DESC", "COUNT 50 ASC"][r.below(6) as usize];
+            let st = ["STORE", "STOREDIST"][r.below(2) as usize];
+            cmds.push(format!(
+                "GEORADIUS {key} {lon} {lat} {radius} km {opt} {st} d2"
+            ));
+            if i % 4 == 0 {
+                // The read-only form, for the reply formats.
+                cmds.push(format!(
+                    "GEORADIUS {key} {lon} {lat} {radius} {unit} WITHDIST WITHCOORD WITHHASH {opt}"
+                ));
+            }
+            cmds.push(format!(
+                "GEORADIUSBYMEMBER {key} {member} {radius} {unit} {opt} {st} d2"
+            ));
+            let dist = if st == "STOREDIST" { "STOREDIST" } else { "" };
+            cmds.push(format!(
+                "GEOSEARCHSTORE d2 {key} FROMMEMBER {member} BYRADIUS {radius} {unit} {opt} {dist}"
+            ));
+            cmds.push(format!(
+                "GEOSEARCHSTORE d2 {key} FROMLONLAT {lon} {lat} BYBOX {radius} {} {unit} {opt} {dist}",
+                r.below(3000)
+            ));
+        }
+    }
+    setup.push(sv(&[
+        "GEOADD",
+        "g5",
+        "180",
+        "85.05112878",
+        "corner",
+        "-180",
+        "-85.05112878",
+        "other",
+        "0",
+        "0",
+        "zero",
+        "179.999",
+        "-85",
+        "near",
+    ]));
+    for c in [
+        "GEORADIUS g5 180 85.05112878 0 m STORE d2",
+        "GEORADIUS g5 -180 -85.05112878 1e308 mi STOREDIST d2",
+        "GEORADIUS g5 0 0 20000 km STOREDIST d2",
+        "GEOSEARCHSTORE d2 g5 FROMMEMBER corner BYBOX 1e308 1e308 km",
+        "GEOSEARCHSTORE d2 g5 FROMMEMBER other BYRADIUS 1e-300 m STOREDIST",
+        "GEOSEARCHSTORE d2 g5 FROMMEMBER near BYBOX 40000 100 km STOREDIST",
+        "GEOSEARCHSTORE d2 g5 FROMLONLAT -180 0 BYRADIUS 30000 km DESC COUNT 2 STOREDIST",
+    ] {
+        cmds.push(c.into());
+    }
+    cmds.push("GEOSEARCHSTORE d2 nokey FROMMEMBER x BYRADIUS 10 km".into());
+    cmds.push("GEORADIUS g1 13 38 100 km COUNT 3 ANY STOREDIST d2".into());
+    s.cmd(&["FLUSHALL"]);
+    for c in &setup {
+        let want = s.cmd(c);
+        let got = engine_resp(e.apply(c));
+        assert_eq!(normalise(want), normalise(got), "{c:?}");
+    }
+    let mut mismatches = Vec::new();
+    let (mut stored, mut errors) = (0, 0);
+    for c in &cmds {
+        let argv: Vec<&str> = c.split_whitespace().collect();
+        let want = normalise(s.cmd(&argv));
+        let got = normalise(engine_resp(e.apply(&argv)));
+        if want != got {
+            mismatches.push(format!("{c}: redis {want:?}, engine {got:?}"));
+            continue;
+        }
+        match &want {
+            Resp::Int(n) if *n > 0 => stored += 1,
+            Resp::Error(_) => errors += 1,
+            _ => {}
+        }
+        for dst in ["d1", "d2"] {
+            let exists = matches!(s.cmd(&["EXISTS", dst]), Resp::Int(1));
+            let mine = e.value(0, dst.as_bytes());
+            let same = match (exists, &mine) {
+                (false, None) => true,
+                (true, Some(mine)) => {
+                    let theirs = server_value(&mut s, dst.as_bytes());
+                    match (&theirs, mine) {
+                        (Value::SortedSet(a), Value::SortedSet(b)) => {
+                            a.len() == b.len()
+                                && a.iter()
+                                    .zip(b)
+                                    .all(|(x, y)| x.0 == y.0 && x.1.to_bits() == y.1.to_bits())
+                        }
+                        _ => theirs == *mine,
+                    }
+                }
+                _ => false,
+            };
+            if !same {
+                mismatches.push(format!("{c}: {dst} differs (engine {mine:?})"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    eprintln!(
+        "sort/geo interop: {} commands, {stored} stored something, {errors} errors",
+        cmds.len()
+    );
+    // The data must exercise real results, not only empty ones.
+    assert!(
+        stored > cmds.len() / 3 && errors >= 2,
+        "{stored} stored, {errors} errors"
+    );
+}
+
+/// Random option soups for SORT and the geo searches: errors are fine,
+/// panics and unbounded work are not.
+#[test]
+fn sort_and_geo_never_panic() {
+    let mut e = Engine::new();
+    for c in [
+        "RPUSH l 3 1 2 a",
+        "SADD s 1 2 x",
+        "ZADD z 1 a 2 b",
+        "SET w_1 5",
+        "HSET h_1 f 2",
+        "GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania 180 85.05112878 corner -180 -85.05112878 other",
+    ] {
+        ok(&mut e, c);
+    }
+    let tokens = [
+        "l",
+        "s",
+        "z",
+        "g",
+        "w_1",
+        "d",
+        "BY",
+        "w_*",
+        "h_*->f",
+        "*->",
+        "#",
+        "nosort",
+        "GET",
+        "LIMIT",
+        "-1",
+        "0",
+        "1",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "ASC",
+        "DESC",
+        "ALPHA",
+        "STORE",
+        "STOREDIST",
+        "COUNT",
+        "ANY",
+        "WITHDIST",
+        "WITHHASH",
+        "WITHCOORD",
+        "FROMMEMBER",
+        "FROMLONLAT",
+        "BYRADIUS",
+        "BYBOX",
+        "Palermo",
+        "corner",
+        "180",
+        "-180",
+        "85.05112878",
+        "1e308",
+        "inf",
+        "1e-300",
+        "m",
+        "km",
+        "mi",
+        "ft",
+        "nan",
+    ];
+    let mut r = Rng::new(7);
+    for _ in 0..4000 {
+        let name =
+            ["SORT", "GEORADIUS", "GEORADIUSBYMEMBER", "GEOSEARCHSTORE"][r.below(4) as usize];
+        let mut argv = vec![name.to_string()];
+        for _ in 0..r.below(12) {
+            argv.push(r.pick(&tokens).to_string());
+        }
+        let _ = e.apply(&argv);
+    }
+    // Whole-globe and zero-radius searches around the corners.
+    for c in [
+        "GEORADIUS g 180 85.05112878 0 m STORE d",
+        "GEORADIUS g -180 -85.05112878 1e308 mi STORE d",
+        "GEOSEARCHSTORE d g FROMMEMBER corner BYBOX 1e308 1e308 km",
+        "GEOSEARCHSTORE d g FROMMEMBER other BYRADIUS 1e-300 m STOREDIST",
+    ] {
+        ok(&mut e, c);
+    }
+}

@@ -1,4 +1,5 @@
-//! Sorted-set commands (`t_zset.c`) and `GEOADD` (`geo.c`, `geohash.c`).
+//! Sorted-set commands (`t_zset.c`) and `GEOADD` (`geo.c`, `geohash.c`);
+//! the geo searches are in [`super::geo`].
 
 use super::args::{eq_ic, parse_f64, parse_i64, Args};
 use super::error::{EngineError, EngineResult};
@@ -772,14 +773,19 @@ pub(crate) fn zcard(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
     Ok(Reply::Int(e.get_zset(key)?.map_or(0, |z| z.len() as i64)))
 }
 
-const GEO_LAT_MIN: f64 = -85.05112878;
-const GEO_LAT_MAX: f64 = 85.05112878;
-const GEO_LONG_MIN: f64 = -180.0;
-const GEO_LONG_MAX: f64 = 180.0;
-const GEO_STEP: u32 = 26;
+/// Smallest latitude a geo point may have (`GEO_LAT_MIN`).
+pub(crate) const GEO_LAT_MIN: f64 = -85.05112878;
+/// Largest latitude a geo point may have (`GEO_LAT_MAX`).
+pub(crate) const GEO_LAT_MAX: f64 = 85.05112878;
+/// Smallest longitude (`GEO_LONG_MIN`).
+pub(crate) const GEO_LONG_MIN: f64 = -180.0;
+/// Largest longitude (`GEO_LONG_MAX`).
+pub(crate) const GEO_LONG_MAX: f64 = 180.0;
+/// Bits per coordinate in a score (`GEO_STEP_MAX`).
+pub(crate) const GEO_STEP: u32 = 26;
 
 /// Spreads the 32 bits of `x` over the even bits of a u64.
-fn spread(x: u32) -> u64 {
+pub(crate) fn spread(x: u32) -> u64 {
     let mut v = u64::from(x);
     v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
     v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
@@ -835,13 +841,4 @@ pub(crate) fn geoadd(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
         return Err(EngineError::Syntax);
     }
     zadd_pairs(e, key, f, &pairs)
-}
-
-/// `GEORADIUS ... STORE`, `GEORADIUSBYMEMBER ... STORE`, `GEOSEARCHSTORE`:
-/// not replayed yet (distances depend on libm).
-pub(crate) fn geo_store_unsupported(_e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
-    Err(EngineError::unsupported(
-        a.name(),
-        "geo searches with STORE are not implemented by the replay engine",
-    ))
 }
