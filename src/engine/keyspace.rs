@@ -490,10 +490,44 @@ pub(crate) fn unsupported_script(_e: &mut Engine, a: &mut Args) -> EngineResult<
     ))
 }
 
-/// `SFLUSH`: cluster-only.
-pub(crate) fn unsupported_cluster(_e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
-    Err(EngineError::unsupported(
-        a.name(),
-        "cluster slots are not modelled",
+/// `SFLUSH start-slot end-slot [start-slot end-slot ...] [SYNC | ASYNC]`
+/// (Redis 8, cluster mode): deletes the keys of the selected database whose
+/// hash slot is in one of the ranges. Offline every slot counts as owned,
+/// so the reply lists the ranges as given.
+pub(crate) fn sflush(e: &mut Engine, a: &mut Args) -> EngineResult<Reply> {
+    let mut args: Vec<&[u8]> = a.take_rest().to_vec();
+    if args
+        .last()
+        .is_some_and(|o| eq_ic(o, "sync") || eq_ic(o, "async"))
+    {
+        args.pop();
+    }
+    if args.is_empty() || args.len() % 2 != 0 {
+        return Err(EngineError::Syntax);
+    }
+    let mut ranges = Vec::with_capacity(args.len() / 2);
+    for pair in args.chunks_exact(2) {
+        let bound = |b: &[u8]| {
+            crate::engine::args::parse_i64(b)
+                .filter(|v| (0..i64::from(super::slot::SLOTS)).contains(v))
+                .ok_or_else(|| EngineError::reply("ERR Invalid or out of range slot"))
+        };
+        let (lo, hi) = (bound(pair[0])?, bound(pair[1])?);
+        if lo > hi {
+            return Err(EngineError::reply(
+                "ERR start slot number is greater than end slot number",
+            ));
+        }
+        ranges.push((lo as u16, hi as u16));
+    }
+    e.db().map.retain(|k, _| {
+        let s = super::slot::key_hash_slot(k);
+        !ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&s))
+    });
+    Ok(Reply::Array(
+        ranges
+            .iter()
+            .map(|&(lo, hi)| Reply::Array(vec![Reply::Int(lo.into()), Reply::Int(hi.into())]))
+            .collect(),
     ))
 }

@@ -53,6 +53,7 @@ mod hyperloglog;
 mod keyspace;
 mod lists;
 mod sets;
+pub mod slot;
 mod sort;
 mod store;
 mod streams;

@@ -68,7 +68,7 @@ static TABLE: &[Spec] = table! {
     "fcall" -3 keyspace::unsupported_script;
     "fcall_ro" -3 keyspace::unsupported_script;
     "script" -2 keyspace::unsupported_script;
-    "sflush" -3 keyspace::unsupported_cluster;
+    "sflush" -3 keyspace::sflush;
     // strings (t_string.c)
     "get" 2 strings::get;
     "set" -3 strings::set;

@@ -2558,3 +2558,34 @@ fn sort_and_geo_never_panic() {
         ok(&mut e, c);
     }
 }
+
+#[test]
+fn sflush_deletes_the_keys_of_the_slot_ranges() {
+    let mut e = Engine::new();
+    for k in ["foo", "bar", "{user1000}.a", "{user1000}.b"] {
+        e.apply(&["SET", k, "v"]).unwrap();
+    }
+    let foo = super::slot::key_hash_slot(b"foo");
+    let user = super::slot::key_hash_slot(b"user1000");
+    let r = e
+        .apply(&[
+            "SFLUSH",
+            &foo.to_string(),
+            &foo.to_string(),
+            &user.to_string(),
+            &user.to_string(),
+            "SYNC",
+        ])
+        .unwrap();
+    assert_eq!(
+        r,
+        Reply::Array(vec![
+            Reply::Array(vec![Reply::Int(foo.into()), Reply::Int(foo.into())]),
+            Reply::Array(vec![Reply::Int(user.into()), Reply::Int(user.into())]),
+        ])
+    );
+    assert_eq!(e.apply(&["DBSIZE"]).unwrap(), Reply::Int(1));
+    assert!(e.apply(&["SFLUSH", "5", "3"]).is_err());
+    assert!(e.apply(&["SFLUSH", "0", "16384"]).is_err());
+    assert!(e.apply(&["SFLUSH", "1"]).is_err());
+}
