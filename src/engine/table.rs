@@ -7,7 +7,9 @@ use std::sync::OnceLock;
 use super::args::Args;
 use super::error::{EngineError, EngineResult};
 use super::store::Map;
-use super::{bits, functions, hashes, hyperloglog, keyspace, lists, sets, streams, strings, zsets};
+use super::{
+    bits, functions, hashes, hyperloglog, keyspace, lists, scripting, sets, streams, strings, zsets,
+};
 use super::{Engine, Reply};
 
 /// A command handler.
@@ -59,13 +61,13 @@ static TABLE: &[Spec] = table! {
     "restore-asking" -4 keyspace::restore;
     "migrate" -6 keyspace::unsupported_network;
     "sort" -2 keyspace::sort;
-    "eval" -3 keyspace::unsupported_script;
-    "evalsha" -3 keyspace::unsupported_script;
+    "eval" -3 scripting::eval;
+    "evalsha" -3 scripting::evalsha;
     "eval_ro" -3 keyspace::unsupported_script;
     "evalsha_ro" -3 keyspace::unsupported_script;
     "fcall" -3 keyspace::unsupported_script;
     "fcall_ro" -3 keyspace::unsupported_script;
-    "script" -2 keyspace::unsupported_script;
+    "script" -2 scripting::script;
     "sflush" -3 keyspace::unsupported_cluster;
     // strings (t_string.c)
     "get" 2 strings::get;
