@@ -52,6 +52,7 @@ mod hashes;
 mod hyperloglog;
 mod keyspace;
 mod lists;
+pub mod scripting;
 mod sets;
 pub mod slot;
 mod sort;
@@ -133,6 +134,8 @@ pub struct Engine {
     pub(crate) decoder: Option<Box<dyn DumpDecoder>>,
     pub(crate) aux: Vec<(Vec<u8>, Vec<u8>)>,
     pub(crate) module_aux: Vec<ModuleAuxData>,
+    /// Script cache and Lua state (`EVAL`, `SCRIPT LOAD`).
+    pub(crate) scripts: scripting::Scripts,
 }
 
 impl Default for Engine {
@@ -173,6 +176,7 @@ impl Engine {
             decoder: None,
             aux: Vec::new(),
             module_aux: Vec::new(),
+            scripts: scripting::Scripts::default(),
         }
     }
 

@@ -8,7 +8,8 @@ use super::args::Args;
 use super::error::{EngineError, EngineResult};
 use super::store::Map;
 use super::{
-    bits, functions, geo, hashes, hyperloglog, keyspace, lists, sets, sort, streams, strings, zsets,
+    bits, functions, geo, hashes, hyperloglog, keyspace, lists, scripting, sets, sort, streams,
+    strings, zsets,
 };
 use super::{Engine, Reply};
 
@@ -61,13 +62,13 @@ static TABLE: &[Spec] = table! {
     "restore-asking" -4 keyspace::restore;
     "migrate" -6 keyspace::unsupported_network;
     "sort" -2 sort::sort;
-    "eval" -3 keyspace::unsupported_script;
-    "evalsha" -3 keyspace::unsupported_script;
+    "eval" -3 scripting::eval;
+    "evalsha" -3 scripting::evalsha;
     "eval_ro" -3 keyspace::unsupported_script;
     "evalsha_ro" -3 keyspace::unsupported_script;
     "fcall" -3 keyspace::unsupported_script;
     "fcall_ro" -3 keyspace::unsupported_script;
-    "script" -2 keyspace::unsupported_script;
+    "script" -2 scripting::script;
     "sflush" -3 keyspace::sflush;
     // strings (t_string.c)
     "get" 2 strings::get;

@@ -81,7 +81,7 @@ fn unknown_and_arity() {
     );
     assert!(e.apply::<&str>(&[]).is_err());
     assert!(matches!(
-        run(&mut e, "EVAL x 0"),
+        run(&mut e, "FCALL x 0"),
         Err(EngineError::Unsupported { .. })
     ));
 }
@@ -961,7 +961,7 @@ fn multi_exec() {
     // a command the engine cannot replay stops EXEC
     ok(&mut e, "MULTI");
     ok(&mut e, "SET c 1");
-    ok(&mut e, "EVAL x 0");
+    ok(&mut e, "FCALL x 0");
     ok(&mut e, "SET d 1");
     assert!(matches!(
         run(&mut e, "EXEC"),
@@ -2588,4 +2588,445 @@ fn sflush_deletes_the_keys_of_the_slot_ranges() {
     assert!(e.apply(&["SFLUSH", "5", "3"]).is_err());
     assert!(e.apply(&["SFLUSH", "0", "16384"]).is_err());
     assert!(e.apply(&["SFLUSH", "1"]).is_err());
+}
+
+// ---- scripting (EVAL / EVALSHA / SCRIPT) ----
+
+fn ev(e: &mut Engine, script: &str, keys: &[&str], args: &[&str]) -> EngineResult<Reply> {
+    let n = keys.len().to_string();
+    let mut argv: Vec<&str> = vec!["EVAL", script, &n];
+    argv.extend_from_slice(keys);
+    argv.extend_from_slice(args);
+    e.apply(&argv)
+}
+
+#[test]
+fn eval_writes_and_reads() {
+    let mut e = Engine::new();
+    let r = ev(
+        &mut e,
+        "redis.call('SET', KEYS[1], ARGV[1]); redis.call('INCR', KEYS[2]); \
+         redis.call('HSET', KEYS[3], 'f', ARGV[2]); \
+         return {redis.call('GET', KEYS[1]), redis.call('INCRBY', KEYS[2], 5), redis.call('HGET', KEYS[3], 'f')}",
+        &["s", "n", "h"],
+        &["hello", "7"],
+    );
+    assert_eq!(
+        r.unwrap(),
+        Reply::Array(vec![bulk("hello"), int(6), bulk("7")])
+    );
+    assert_eq!(ok(&mut e, "GET s"), bulk("hello"));
+    assert_eq!(ok(&mut e, "GET n"), bulk("6"));
+    assert_eq!(ok(&mut e, "HGET h f"), bulk("7"));
+    // conversions both ways
+    assert_eq!(
+        ev(&mut e, "return redis.call('GET', 'nope')", &[], &[]).unwrap(),
+        Reply::Nil
+    );
+    assert_eq!(
+        ev(
+            &mut e,
+            "return tostring(redis.call('GET', 'nope'))",
+            &[],
+            &[]
+        )
+        .unwrap(),
+        bulk("false")
+    );
+    assert_eq!(
+        ev(&mut e, "return redis.call('SET', 'x', 1)", &[], &[]).unwrap(),
+        Reply::Ok
+    );
+    assert_eq!(
+        ev(&mut e, "return redis.call('SET', 'x', 1).ok", &[], &[]).unwrap(),
+        bulk("OK")
+    );
+    assert_eq!(ev(&mut e, "return 3.9", &[], &[]).unwrap(), int(3));
+    assert_eq!(ev(&mut e, "return true", &[], &[]).unwrap(), int(1));
+    assert_eq!(ev(&mut e, "return false", &[], &[]).unwrap(), Reply::Nil);
+    assert_eq!(
+        ev(&mut e, "return {1, 'a', nil, 2}", &[], &[]).unwrap(),
+        Reply::Array(vec![int(1), bulk("a")])
+    );
+    assert_eq!(
+        ev(&mut e, "return redis.status_reply('PONG')", &[], &[]).unwrap(),
+        bulk("PONG")
+    );
+    assert_eq!(
+        ev(&mut e, "return redis.error_reply('MY err')", &[], &[])
+            .unwrap_err()
+            .to_string(),
+        "MY err"
+    );
+    assert_eq!(
+        ev(&mut e, "return redis.sha1hex('')", &[], &[]).unwrap(),
+        bulk("da39a3ee5e6b4b0d3255bfef95601890afd80709")
+    );
+    assert_eq!(
+        ev(
+            &mut e,
+            "redis.log(redis.LOG_WARNING, 'x') return 1",
+            &[],
+            &[]
+        )
+        .unwrap(),
+        int(1)
+    );
+    // numbers passed to commands use %.17g
+    ev(
+        &mut e,
+        "redis.call('SET', 'f', 0.5) redis.call('SET', 'g', 12)",
+        &[],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(ok(&mut e, "GET f"), bulk("0.5"));
+    assert_eq!(ok(&mut e, "GET g"), bulk("12"));
+    // SELECT inside a script does not change the caller's db
+    ev(
+        &mut e,
+        "redis.call('SELECT', 3) redis.call('SET', 'in3', 'v')",
+        &[],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(e.selected_db(), 0);
+    assert!(e.value(3, b"in3").is_some());
+    // SMEMBERS is sorted inside scripts
+    ok(&mut e, "SADD set c a b");
+    assert_eq!(
+        ev(&mut e, "return redis.call('SMEMBERS', 'set')", &[], &[]).unwrap(),
+        arr(&["a", "b", "c"])
+    );
+}
+
+#[test]
+fn eval_errors() {
+    let mut e = Engine::new();
+    assert_eq!(
+        err(&mut e, "EVAL x"),
+        "ERR wrong number of arguments for 'eval' command"
+    );
+    assert_eq!(
+        err(&mut e, "EVAL return 2 a"),
+        "ERR Number of keys can't be greater than number of args"
+    );
+    assert_eq!(
+        err(&mut e, "EVAL return -1"),
+        "ERR Number of keys can't be negative"
+    );
+    assert_eq!(err(&mut e, "EVAL return abc"), NOTINT);
+    assert!(err(&mut e, "EVAL x= 0").starts_with("ERR Error compiling script"));
+    // redis.call raises, writes before the error stay
+    ok(&mut e, "SET str v");
+    let r = ev(
+        &mut e,
+        "redis.call('SET', 'before', 1) redis.call('INCR', 'str') redis.call('SET', 'after', 1)",
+        &[],
+        &[],
+    );
+    let msg = r.unwrap_err().to_string();
+    assert!(msg.contains(NOTINT), "{msg}");
+    assert_eq!(ok(&mut e, "EXISTS before after"), int(1));
+    // redis.pcall returns error tables
+    assert_eq!(
+        ev(
+            &mut e,
+            "local r = redis.pcall('INCR', 'str') return r.err",
+            &[],
+            &[]
+        )
+        .unwrap(),
+        bulk(NOTINT)
+    );
+    assert_eq!(
+        ev(
+            &mut e,
+            "local r = redis.pcall('LPUSH', 'str', 'x') return type(r) .. ' ' .. r.err",
+            &[],
+            &[]
+        )
+        .unwrap(),
+        bulk(&format!("table {WRONGTYPE}"))
+    );
+    assert_eq!(
+        ev(&mut e, "return redis.pcall('INCR', 'str')", &[], &[])
+            .unwrap_err()
+            .to_string(),
+        NOTINT
+    );
+    assert_eq!(
+        ev(
+            &mut e,
+            "local ok, m = pcall(redis.call, 'INCR', 'str') return {tostring(ok), m}",
+            &[],
+            &[]
+        )
+        .unwrap(),
+        arr(&["false", NOTINT])
+    );
+    assert!(ev(&mut e, "return redis.pcall('GET')", &[], &[]).is_err());
+    assert!(ev(&mut e, "return redis.pcall('GET', {})", &[], &[]).is_err());
+    assert!(
+        ev(&mut e, "return redis.call('EVAL', 'return 1', 0)", &[], &[])
+            .unwrap_err()
+            .to_string()
+            .contains("not allowed from scripts")
+    );
+    // a command the engine lacks aborts the replay, even under pcall
+    let r = ev(&mut e, "pcall(redis.call, 'NOSUCHCMD') return 1", &[], &[]);
+    assert!(matches!(r, Err(EngineError::Unsupported { .. })), "{r:?}");
+    let r = ev(&mut e, "return cjson.encode({})", &[], &[]);
+    assert!(matches!(r, Err(EngineError::Unsupported { .. })), "{r:?}");
+    // globals protection
+    assert!(ev(&mut e, "x = 1", &[], &[])
+        .unwrap_err()
+        .to_string()
+        .contains("create global variable 'x'"));
+    assert!(ev(&mut e, "return y", &[], &[])
+        .unwrap_err()
+        .to_string()
+        .contains("nonexistent global variable 'y'"));
+    // the engine still works afterwards
+    assert_eq!(ev(&mut e, "return 1", &[], &[]).unwrap(), int(1));
+}
+
+#[test]
+fn script_load_evalsha_flush() {
+    let mut e = Engine::new();
+    let body = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
+    let sha = match e.apply(&["SCRIPT", "LOAD", body]).unwrap() {
+        Reply::Bulk(b) => String::from_utf8(b).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(sha.len(), 40);
+    assert_eq!(e.apply(&["EVALSHA", &sha, "1", "k", "4"]).unwrap(), int(4));
+    assert_eq!(
+        e.apply(&["EVALSHA", &sha.to_uppercase(), "1", "k", "4"])
+            .unwrap(),
+        int(8)
+    );
+    assert_eq!(
+        e.apply(&["SCRIPT", "EXISTS", &sha, "0000"]).unwrap(),
+        ints(&[1, 0])
+    );
+    assert_eq!(
+        err(&mut e, "EVALSHA ffffffffffffffffffffffffffffffffffffffff 0"),
+        "NOSCRIPT No matching script. Please use EVAL."
+    );
+    // EVAL caches too
+    ev(&mut e, "return 7", &[], &[]).unwrap();
+    let sha7 = sha1_hex_for_test("return 7");
+    assert_eq!(e.apply(&["EVALSHA", &sha7, "0"]).unwrap(), int(7));
+    assert!(e
+        .apply(&["SCRIPT", "LOAD", "return +"])
+        .unwrap_err()
+        .to_string()
+        .starts_with("ERR Error compiling script"));
+    assert_eq!(ok(&mut e, "SCRIPT FLUSH"), Reply::Ok);
+    assert!(err(&mut e, &format!("EVALSHA {sha} 1 k 1")).starts_with("NOSCRIPT"));
+    assert_eq!(
+        err(&mut e, "SCRIPT FLUSH NOW"),
+        "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
+    );
+    assert!(err(&mut e, "SCRIPT NOPE").starts_with("ERR unknown subcommand"));
+    // inside MULTI / EXEC
+    ok(&mut e, "MULTI");
+    e.apply(&["EVAL", "return redis.call('SET', 'm', 'v')", "0"])
+        .unwrap();
+    assert_eq!(ok(&mut e, "EXEC"), Reply::Array(vec![Reply::Ok]));
+    assert_eq!(ok(&mut e, "GET m"), bulk("v"));
+}
+
+fn sha1_hex_for_test(s: &str) -> String {
+    use sha1::Digest;
+    hex::encode(sha1::Sha1::digest(s.as_bytes()))
+}
+
+#[test]
+fn script_sandbox_and_limit() {
+    let mut e = Engine::new();
+    for lib in [
+        "os", "io", "loadfile", "dofile", "require", "package", "module",
+    ] {
+        assert_eq!(
+            ev(
+                &mut e,
+                &format!("return tostring(rawget(_G, '{lib}'))"),
+                &[],
+                &[]
+            )
+            .unwrap(),
+            bulk("nil"),
+            "{lib}"
+        );
+    }
+    assert!(ev(&mut e, "return os.execute('true')", &[], &[]).is_err());
+    assert_eq!(
+        ev(
+            &mut e,
+            "return tostring(loadstring(string.dump(function() end)))",
+            &[],
+            &[]
+        )
+        .unwrap(),
+        bulk("nil")
+    );
+    assert_eq!(
+        ev(&mut e, "return loadstring('return 5')()", &[], &[]).unwrap(),
+        int(5)
+    );
+    e.set_script_instruction_limit(2_000_000);
+    let t = std::time::Instant::now();
+    let r = ev(&mut e, "while true do end", &[], &[]);
+    assert!(matches!(r, Err(EngineError::Unsupported { .. })), "{r:?}");
+    // pcall and coroutines cannot swallow the abort
+    let r = ev(
+        &mut e,
+        "while true do pcall(function() while true do end end) end",
+        &[],
+        &[],
+    );
+    assert!(matches!(r, Err(EngineError::Unsupported { .. })), "{r:?}");
+    let r = ev(
+        &mut e,
+        "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+        &[],
+        &[],
+    );
+    assert!(matches!(r, Err(EngineError::Unsupported { .. })), "{r:?}");
+    assert!(t.elapsed() < std::time::Duration::from_secs(20));
+    // memory is capped
+    let r = ev(
+        &mut e,
+        "local t = {} for i = 1, 100 do t[i] = string.rep('x', 2^24 + i) end return 1",
+        &[],
+        &[],
+    );
+    assert!(r.is_err());
+    assert_eq!(ev(&mut e, "return 2", &[], &[]).unwrap(), int(2));
+    // self-referencing reply tables do not overflow the stack
+    assert!(ev(&mut e, "local t = {} t[1] = t return t", &[], &[]).is_err());
+}
+
+#[test]
+#[allow(clippy::print_stderr)]
+fn eval_interop_with_redis_server() {
+    let Some(mut s) = HllServer::start() else {
+        if std::env::var("REDFILE_REQUIRE_REDIS").as_deref() == Ok("1") {
+            panic!("redis-server is required (REDFILE_REQUIRE_REDIS=1) but could not be started");
+        }
+        eprintln!("note: /usr/bin/redis-server not available, skipping the EVAL interop test");
+        return;
+    };
+    let scripts: &[(&str, &[&str], &[&str])] = &[
+        ("redis.call('SET', KEYS[1], ARGV[1]) return redis.call('INCR', KEYS[2])", &["a", "n"], &["va"]),
+        ("for i = 1, 10 do redis.call('RPUSH', KEYS[1], i * 3) end return redis.call('LRANGE', KEYS[1], 0, -1)", &["l"], &[]),
+        ("redis.call('HSET', KEYS[1], 'x', 1, 'y', 2) return redis.call('HINCRBY', KEYS[1], 'x', ARGV[1])", &["h"], &["41"]),
+        ("local v = redis.call('GET', 'a') redis.call('SET', 'a2', v .. '!') return redis.pcall('INCR', 'a')", &[], &[]),
+        ("local r = redis.pcall('HSET', 'a', 'f', 'v') redis.call('SET', 'err', r.err) return 1", &[], &[]),
+        ("redis.call('SELECT', 2) redis.call('SET', 'db2', 'x') return 1", &[], &[]),
+        ("redis.call('SET', 'db0', 'y') return redis.call('GET', 'db2')", &[], &[]),
+        ("redis.call('ZADD', KEYS[1], 1.5, 'm', 2, 'n') return redis.call('ZINCRBY', KEYS[1], 3, 'm')", &["z"], &[]),
+        ("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DEL', KEYS[1]) end return redis.call('EXISTS', KEYS[1])", &["a"], &[]),
+        ("redis.call('SET', 'p', 'before') redis.call('INCR', 'p') redis.call('SET', 'q', 'after')", &[], &[]),
+        ("return {1, 2, {3, 'x'}, redis.status_reply('FINE')}", &[], &[]),
+        ("redis.call('SADD', 's', 'b', 'a', 'c') return redis.call('SCARD', 's')", &[], &[]),
+        ("local t = {} for i = 1, 5 do t[#t+1] = redis.call('INCRBY', 'cnt', i) end redis.call('SET', 'sum', table.concat(t, ',')) return #t", &[], &[]),
+        ("redis.call('EXPIRE', KEYS[1], 1000) return redis.call('TTL', KEYS[1]) > 0", &["l"], &[]),
+    ];
+    let mut e = Engine::new();
+    e.set_loading(false);
+    e.set_time_ms(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
+    );
+    let mut mismatches = Vec::new();
+    for (script, keys, args) in scripts {
+        let n = keys.len().to_string();
+        let mut argv: Vec<&str> = vec!["EVAL", script, &n];
+        argv.extend_from_slice(keys);
+        argv.extend_from_slice(args);
+        let want = s.cmd(&argv);
+        let got = wire(e.apply(&argv));
+        // error texts differ between versions: compare kinds only
+        let same = match (&want, &got) {
+            (Wire::Error(_), Wire::Error(_)) => true,
+            (a, b) => a == b,
+        };
+        if !same {
+            mismatches.push(format!("{script}: redis {want:?}, engine {got:?}"));
+        }
+    }
+    // SCRIPT LOAD + EVALSHA on both
+    let body = "return redis.call('APPEND', KEYS[1], ARGV[1])";
+    let sha = s.cmd(&["SCRIPT", "LOAD", body]);
+    assert_eq!(sha, wire(e.apply(&["SCRIPT", "LOAD", body])));
+    let Wire::Bulk(Some(sha)) = sha else {
+        panic!("{sha:?}")
+    };
+    let sha = String::from_utf8(sha).unwrap();
+    for _ in 0..3 {
+        let argv = ["EVALSHA", &sha, "1", "ap", "xy"];
+        assert_eq!(s.cmd(&argv), wire(e.apply(&argv)));
+    }
+    for db in [0usize, 2] {
+        s.cmd(&["SELECT", &db.to_string()]);
+        let Wire::Array(Some(keys)) = s.cmd(&["KEYS", "*"]) else {
+            panic!()
+        };
+        let n = e.dbs[db].map.len();
+        if n != keys.len() {
+            mismatches.push(format!("db {db}: engine {n} keys, redis {}", keys.len()));
+        }
+        for k in keys {
+            let Wire::Bulk(Some(k)) = k else { panic!() };
+            let Wire::Array(Some(dump)) = s.cmd(&[&b"EVAL"[..], b"local t = redis.call('TYPE', KEYS[1]).ok if t == 'string' then return {t, redis.call('GET', KEYS[1])} elseif t == 'list' then return {t, redis.call('LRANGE', KEYS[1], 0, -1)} elseif t == 'hash' then return {t, redis.call('HMGET', KEYS[1], 'x', 'y')} elseif t == 'zset' then return {t, redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')} else return {t, redis.call('SCARD', KEYS[1])} end", b"1", &k]) else { panic!() };
+            let got = match e.value(db, &k) {
+                Some(Value::String(v)) => Wire::Array(Some(vec![
+                    Wire::Bulk(Some(b"string".to_vec())),
+                    Wire::Bulk(Some(v)),
+                ])),
+                Some(Value::List(v)) => Wire::Array(Some(vec![
+                    Wire::Bulk(Some(b"list".to_vec())),
+                    Wire::Array(Some(v.into_iter().map(|x| Wire::Bulk(Some(x))).collect())),
+                ])),
+                Some(Value::Hash(h)) => {
+                    let f = |n: &[u8]| {
+                        Wire::Bulk(h.iter().find(|f| f.field == n).map(|f| f.value.clone()))
+                    };
+                    Wire::Array(Some(vec![
+                        Wire::Bulk(Some(b"hash".to_vec())),
+                        Wire::Array(Some(vec![f(b"x"), f(b"y")])),
+                    ]))
+                }
+                Some(Value::SortedSet(z)) => Wire::Array(Some(vec![
+                    Wire::Bulk(Some(b"zset".to_vec())),
+                    Wire::Array(Some(
+                        z.into_iter()
+                            .flat_map(|(m, sc)| {
+                                [
+                                    Wire::Bulk(Some(m)),
+                                    Wire::Bulk(Some(sc.to_string().into_bytes())),
+                                ]
+                            })
+                            .collect(),
+                    )),
+                ])),
+                Some(Value::Set(v)) => Wire::Array(Some(vec![
+                    Wire::Bulk(Some(b"set".to_vec())),
+                    Wire::Int(v.len() as i64),
+                ])),
+                other => Wire::Bulk(Some(format!("{other:?}").into_bytes())),
+            };
+            if Wire::Array(Some(dump.clone())) != got {
+                mismatches.push(format!(
+                    "db {db} key {}: redis {dump:?}, engine {got:?}",
+                    String::from_utf8_lossy(&k)
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
