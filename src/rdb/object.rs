@@ -113,6 +113,28 @@ impl<'a> Body<'a> {
     }
 }
 
+/// Fails at the first key seen twice, at the offset in `starts` of its
+/// element. Checked once the elements are built, borrowing them, so no key
+/// is copied for the check.
+fn unique<'x>(
+    b: &Body<'_>,
+    keys: impl Iterator<Item = &'x [u8]>,
+    starts: &[usize],
+    what: &str,
+) -> R<()> {
+    let mut seen =
+        HashSet::with_capacity_and_hasher(starts.len(), foldhash::fast::RandomState::default());
+    for (i, k) in keys.enumerate() {
+        if !seen.insert(k) {
+            return Err(ObjectError {
+                offset: starts.get(i).copied().unwrap_or(0).min(b.all.len()),
+                kind: RdbErrorKind::Invalid(what.to_string()),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn min_cap(n: u64, input: &[u8]) -> usize {
     (n as usize).min(input.len())
 }
@@ -144,25 +166,28 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
         SetHashtable => {
             let (mut i, n) = b.len(i)?;
             let mut out = Vec::with_capacity(min_cap(n, i));
-            let mut seen = HashSet::new();
+            let mut starts = Vec::new();
             for _ in 0..n {
                 let at = i;
                 let (r, v) = b.vec(i)?;
-                if depth == Depth::Deep && !seen.insert(v.clone()) {
-                    return Err(b.err(
-                        at,
-                        RdbErrorKind::Invalid("Duplicate set members detected".into()),
-                    ));
-                }
+                starts.push(b.at(at));
                 out.push(v);
                 i = r;
+            }
+            if depth == Depth::Deep {
+                unique(
+                    &b,
+                    out.iter().map(Vec::as_slice),
+                    &starts,
+                    "Duplicate set members detected",
+                )?;
             }
             Value::Set(out)
         }
         ZsetV1 | ZsetV2 => {
             let (mut i, n) = b.len(i)?;
             let mut out = Vec::with_capacity(min_cap(n, i));
-            let mut seen = HashSet::new();
+            let mut starts = Vec::new();
             for _ in 0..n {
                 let at = i;
                 let (r, m) = b.vec(i)?;
@@ -174,37 +199,43 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 if score.is_nan() {
                     return Err(nan_score(&b, at));
                 }
-                if depth == Depth::Deep && !seen.insert(m.clone()) {
-                    return Err(b.err(
-                        at,
-                        RdbErrorKind::Invalid("Duplicate zset fields detected".into()),
-                    ));
-                }
+                starts.push(b.at(at));
                 out.push((m, score));
                 i = r;
+            }
+            if depth == Depth::Deep {
+                unique(
+                    &b,
+                    out.iter().map(|(m, _)| m.as_slice()),
+                    &starts,
+                    "Duplicate zset fields detected",
+                )?;
             }
             Value::SortedSet(out)
         }
         HashHashtable => {
             let (mut i, n) = b.len(i)?;
             let mut out = Vec::with_capacity(min_cap(n, i));
-            let mut seen = HashSet::new();
+            let mut starts = Vec::new();
             for _ in 0..n {
                 let at = i;
                 let (r, field) = b.vec(i)?;
                 let (r, value) = b.vec(r)?;
-                if depth == Depth::Deep && !seen.insert(field.clone()) {
-                    return Err(b.err(
-                        at,
-                        RdbErrorKind::Invalid("Duplicate hash fields detected".into()),
-                    ));
-                }
+                starts.push(b.at(at));
                 out.push(HashField {
                     field,
                     value,
                     expire_ms: None,
                 });
                 i = r;
+            }
+            if depth == Depth::Deep {
+                unique(
+                    &b,
+                    out.iter().map(|f| f.field.as_slice()),
+                    &starts,
+                    "Duplicate hash fields detected",
+                )?;
             }
             Value::Hash(out)
         }
@@ -382,7 +413,7 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
             };
             let (mut i, n) = b.len(i)?;
             let mut out = Vec::with_capacity(min_cap(n, i));
-            let mut seen = HashSet::new();
+            let mut starts = Vec::new();
             for _ in 0..n {
                 let at = i;
                 let (r, ttl) = b.len(i)?;
@@ -401,12 +432,7 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                         ));
                     }
                 }
-                if !seen.insert(field.clone()) {
-                    return Err(b.err(
-                        at,
-                        RdbErrorKind::Invalid("Duplicate hash fields detected".into()),
-                    ));
-                }
+                starts.push(b.at(at));
                 out.push(HashField {
                     field,
                     value,
@@ -414,12 +440,18 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 });
                 i = r;
             }
+            unique(
+                &b,
+                out.iter().map(|f| f.field.as_slice()),
+                &starts,
+                "Duplicate hash fields detected",
+            )?;
             Value::Hash(out)
         }
         ValkeyHash2 => {
             let (mut i, n) = b.len(i)?;
             let mut out = Vec::with_capacity(min_cap(n, i));
-            let mut seen = HashSet::new();
+            let mut starts = Vec::new();
             for _ in 0..n {
                 let at = i;
                 let (r, field) = b.vec(i)?;
@@ -431,12 +463,7 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                         RdbErrorKind::Invalid(format!("invalid field expiry {expire}")),
                     ));
                 }
-                if !seen.insert(field.clone()) {
-                    return Err(b.err(
-                        at,
-                        RdbErrorKind::Invalid("Duplicate hash fields detected".into()),
-                    ));
-                }
+                starts.push(b.at(at));
                 out.push(HashField {
                     field,
                     value,
@@ -444,6 +471,12 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
                 });
                 i = r;
             }
+            unique(
+                &b,
+                out.iter().map(|f| f.field.as_slice()),
+                &starts,
+                "Duplicate hash fields detected",
+            )?;
             Value::Hash(out)
         }
         Stream(v) => Value::Stream(Box::new(decode_stream(
