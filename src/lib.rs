@@ -5,7 +5,7 @@ pub mod aof;
 pub mod check;
 pub mod check_aof;
 pub mod codec;
-pub mod compat;
+pub mod dropin;
 pub mod digest;
 pub mod dump;
 pub mod engine;

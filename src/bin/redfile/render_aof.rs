@@ -6,7 +6,7 @@ use std::io::Write;
 use redfile::aof::{AofCheckReport, AofDamage, MalformedCause, TailCause};
 use redfile::check::ChecksumStatus;
 use redfile::check_aof::{AofLayoutKind, AofReport, PartFormat, PartReport, PartRole};
-use redfile::compat::check_aof_line;
+use redfile::dropin::check_aof_line;
 use serde_json::{json, Value};
 
 /// The `format` value of an AOF in reports.

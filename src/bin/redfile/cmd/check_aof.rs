@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::io::{Read, Write};
 
 use clap::Args;
-use redfile::compat::{redis_check_aof, DropInEnv};
+use redfile::dropin::{redis_check_aof, DropInEnv};
 
 use crate::exit::ExitStatus;
 

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use clap::Args;
-use redfile::compat::redis_check_rdb;
+use redfile::dropin::redis_check_rdb;
 
 use crate::exit::ExitStatus;
 
