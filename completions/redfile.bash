@@ -191,7 +191,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__dump)
-            opts="-h -V --format --redis-version --db --match --regex --type --expired --now --min-size --limit --help --version"
+            opts="-q -h -V --format --redis-version --db --match --regex --type --expired --now --min-size --limit --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,7 +493,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__keys)
-            opts="-h -V --db --match --regex --type --expired --now --min-size --limit --help --version"
+            opts="-q -h -V --db --match --regex --type --expired --now --min-size --limit --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

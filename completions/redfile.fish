@@ -85,6 +85,7 @@ only\t'Only them'"
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -l now -d '"Now" for --expired, as Unix seconds (default: the file\'s ctime aux field, else the current time)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -l min-size -d 'Only values taking at least this many bytes in the file (their RDB encoding)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -l limit -d 'Stop after this many keys' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -l db -d 'Only this database (repeatable)' -r
@@ -104,6 +105,7 @@ only\t'Only them'"
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -l now -d '"Now" for --expired, as Unix seconds (default: the file\'s ctime aux field, else the current time)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -l min-size -d 'Only values taking at least this many bytes in the file (their RDB encoding)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -l limit -d 'Stop after this many keys' -r
+complete -c redfile -n "__fish_redfile_using_subcommand keys" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l seed -d 'Seed of the generator' -r

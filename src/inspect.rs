@@ -6,7 +6,7 @@
 //! largest value, never by the file. A value is decoded only when the
 //! visitor asks for it ([`KeyItem::value`]), so listing names costs no
 //! decoding. An AOF (plain, with an RDB preamble, or a multi-part
-//! directory) is replayed through the engine first ([`load_dataset`]), as a
+//! directory) is replayed through the engine first ([`load_dataset_with`](crate::replay::load_dataset_with)), as a
 //! server loads it, and its keys are then visited in dataset order.
 
 use std::borrow::Cow;
@@ -15,12 +15,13 @@ use std::path::{Path, PathBuf};
 use crate::aof::layout::{resolve_layout, AofLayout};
 use crate::filter::{KeyFacts, KeyFilter};
 use crate::model::{Entry, Value, ValueType};
+use crate::progress::{NoProgress, Progress};
 use crate::rdb::encoding::Depth;
 use crate::rdb::header::{Dialect, Family, RdbHeader};
 use crate::rdb::object::decode_value;
 use crate::rdb::writer::{encode_value, WriteOptions};
 use crate::rdb::{ObjectKind, RdbError, RdbReader, ReaderOptions, Record};
-use crate::replay::{load_dataset, ReplayError, SourceFormat};
+use crate::replay::{load_dataset_with, ReplayError, SourceFormat};
 
 /// Values larger than this are walked, not held, when no value is needed
 /// (`keys`): the same limit `check` uses.
@@ -184,6 +185,17 @@ pub fn inspect_path(
     opts: InspectOptions,
     visitor: &mut dyn KeyVisitor,
 ) -> Result<InspectSummary, InspectError> {
+    inspect_path_with(path, filter, opts, visitor, &NoProgress)
+}
+
+/// [`inspect_path`], telling `progress` how far into the input it got.
+pub fn inspect_path_with(
+    path: &Path,
+    filter: &KeyFilter,
+    opts: InspectOptions,
+    visitor: &mut dyn KeyVisitor,
+    progress: &dyn Progress,
+) -> Result<InspectSummary, InspectError> {
     let stdin = path.as_os_str() == "-";
     if !stdin {
         let is_file = std::fs::metadata(path)?.is_file();
@@ -198,13 +210,13 @@ pub fn inspect_path(
                 AofLayout::Rdb { .. }
             );
         if !plain_rdb {
-            return inspect_dataset(path, filter, visitor);
+            return inspect_dataset(path, filter, visitor, progress);
         }
     }
-    match inspect_rdb_stream(path, filter, opts, visitor)? {
+    match inspect_rdb_stream(path, filter, opts, visitor, progress)? {
         Some(summary) => Ok(summary),
         // Its aux fields say the RDB is an AOF preamble: replay the file.
-        None => inspect_dataset(path, filter, visitor),
+        None => inspect_dataset(path, filter, visitor, progress),
     }
 }
 
@@ -215,8 +227,11 @@ fn inspect_rdb_stream(
     filter: &KeyFilter,
     opts: InspectOptions,
     visitor: &mut dyn KeyVisitor,
+    progress: &dyn Progress,
 ) -> Result<Option<InspectSummary>, InspectError> {
     let input = crate::input::open(path)?;
+    progress.start(&format!("reading {}", path.display()), input.size_hint);
+    let mut reported = 0u64;
     let mut reader = RdbReader::with_options(
         input.reader,
         ReaderOptions {
@@ -233,6 +248,10 @@ fn inspect_rdb_stream(
     let mut keys_started = false;
     while let Some(l) = reader.next_record()? {
         let offset = l.offset;
+        if offset >= reported + (1 << 20) {
+            progress.at(offset);
+            reported = offset;
+        }
         let bytes = |s: crate::rdb::RdbStr<'_>| -> Result<Vec<u8>, InspectError> {
             s.to_bytes()
                 .map(Cow::into_owned)
@@ -289,6 +308,7 @@ fn inspect_rdb_stream(
             _ => {}
         }
     }
+    progress.finish();
     let trailing = reader.count_trailing()?;
     if trailing > 0 {
         return Err(InspectError::Trailing {
@@ -340,8 +360,9 @@ fn inspect_dataset(
     path: &Path,
     filter: &KeyFilter,
     visitor: &mut dyn KeyVisitor,
+    progress: &dyn Progress,
 ) -> Result<InspectSummary, InspectError> {
-    let loaded = load_dataset(path)?;
+    let loaded = load_dataset_with(path, progress)?;
     let ds = &loaded.dataset;
     let mut ctime = None;
     for (k, v) in &ds.aux {

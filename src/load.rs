@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use crate::model::{Dataset, Entry, ModuleAuxData};
+use crate::progress::{NoProgress, Progress};
 use crate::rdb::encoding::Depth;
 use crate::rdb::object::decode_value;
 use crate::rdb::{RdbError, RdbErrorKind, RdbReader, Record};
@@ -16,11 +17,25 @@ pub fn read_rdb_dataset<R: Read>(reader: RdbReader<R>) -> Result<Dataset, RdbErr
 /// Like [`read_rdb_dataset`], also returning the offset just after the
 /// RDB's trailer (where the AOF tail of a preamble file starts).
 pub fn read_rdb_dataset_until_end<R: Read>(
+    reader: RdbReader<R>,
+) -> Result<(Dataset, u64), RdbError> {
+    read_rdb_dataset_with(reader, &NoProgress)
+}
+
+/// [`read_rdb_dataset_until_end`], telling `progress` the offset reached
+/// (about every MiB).
+pub fn read_rdb_dataset_with<R: Read>(
     mut reader: RdbReader<R>,
+    progress: &dyn Progress,
 ) -> Result<(Dataset, u64), RdbError> {
     let mut ds = Dataset::default();
+    let mut reported = 0u64;
     while let Some(l) = reader.next_record()? {
         let offset = l.offset;
+        if offset >= reported + (1 << 20) {
+            progress.at(offset);
+            reported = offset;
+        }
         let bytes = |s: crate::rdb::RdbStr<'_>| {
             s.to_bytes()
                 .map(|b| b.into_owned())

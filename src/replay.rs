@@ -14,8 +14,9 @@ use crate::aof::scan::AofScanner;
 use crate::aof::AofError;
 use crate::dump::RdbDumpDecoder;
 use crate::engine::{Engine, EngineError};
-use crate::load::read_rdb_dataset_until_end;
+use crate::load::read_rdb_dataset_with;
 use crate::model::Dataset;
+use crate::progress::{NoProgress, Progress};
 use crate::rdb::{RdbError, RdbReader, ReaderOptions};
 
 /// Why an input could not be turned into a dataset.
@@ -90,13 +91,18 @@ pub struct Loaded {
 
 /// Loads any input redfile reads into a dataset.
 pub fn load_dataset(path: &Path) -> Result<Loaded, ReplayError> {
+    load_dataset_with(path, &NoProgress)
+}
+
+/// [`load_dataset`], telling `progress` how far into each file it got.
+pub fn load_dataset_with(path: &Path, progress: &dyn Progress) -> Result<Loaded, ReplayError> {
     let aof_err = |source| ReplayError::Aof {
         file: path.to_path_buf(),
         source,
     };
     match resolve_layout(path).map_err(aof_err)? {
         AofLayout::Rdb { path: p, size, .. } => {
-            let (ds, end) = read_rdb(&p, Some(size))?;
+            let (ds, end) = read_rdb(&p, Some(size), progress)?;
             if size <= end {
                 // A plain RDB: no replay, the dataset in file order.
                 return Ok(Loaded {
@@ -106,18 +112,18 @@ pub fn load_dataset(path: &Path) -> Result<Loaded, ReplayError> {
                     error_replies: 0,
                 });
             }
-            let mut loader = Replayer::new();
+            let mut loader = Replayer::new(progress);
             loader.load_base(&p, ds, end)?;
             loader.resp_part(&p, None)?;
             Ok(loader.finish(SourceFormat::HybridAof))
         }
         AofLayout::Resp { path: p, .. } => {
-            let mut loader = Replayer::new();
+            let mut loader = Replayer::new(progress);
             loader.resp_part(&p, Some(0))?;
             Ok(loader.finish(SourceFormat::Aof))
         }
         AofLayout::MultiPart(mp) => {
-            let mut loader = Replayer::new();
+            let mut loader = Replayer::new(progress);
             for part in &mp.parts {
                 loader.engine.reset_client();
                 match part.content {
@@ -136,7 +142,11 @@ pub fn load_dataset(path: &Path) -> Result<Loaded, ReplayError> {
 }
 
 /// Reads a whole RDB (or a preamble) and where it ended.
-fn read_rdb(path: &Path, size: Option<u64>) -> Result<(Dataset, u64), ReplayError> {
+fn read_rdb(
+    path: &Path,
+    size: Option<u64>,
+    progress: &dyn Progress,
+) -> Result<(Dataset, u64), ReplayError> {
     let io = |source| ReplayError::Io {
         file: path.to_path_buf(),
         source,
@@ -153,13 +163,17 @@ fn read_rdb(path: &Path, size: Option<u64>) -> Result<(Dataset, u64), ReplayErro
         file: path.to_path_buf(),
         source,
     })?;
-    read_rdb_dataset_until_end(reader).map_err(|source| ReplayError::Rdb {
+    progress.start(&format!("reading {}", path.display()), size);
+    let read = read_rdb_dataset_with(reader, progress).map_err(|source| ReplayError::Rdb {
         file: path.to_path_buf(),
         source,
-    })
+    });
+    progress.finish();
+    read
 }
 
-struct Replayer {
+struct Replayer<'p> {
+    progress: &'p dyn Progress,
     engine: Engine,
     /// AUX fields of the RDB base or preamble, kept for the result.
     base_aux: Option<Vec<(Vec<u8>, Vec<u8>)>>,
@@ -169,12 +183,13 @@ struct Replayer {
     error_replies: u64,
 }
 
-impl Replayer {
-    fn new() -> Self {
+impl<'p> Replayer<'p> {
+    fn new(progress: &'p dyn Progress) -> Self {
         let mut engine = Engine::new();
         engine.set_loading(true);
         engine.set_dump_decoder(Box::new(RdbDumpDecoder));
         Replayer {
+            progress,
             engine,
             base_aux: None,
             resp_start: 0,
@@ -186,7 +201,7 @@ impl Replayer {
     /// Reads an RDB (whole file or preamble) into the engine; returns
     /// whether bytes follow it (an AOF tail to replay).
     fn rdb_part(&mut self, path: &Path, size: Option<u64>) -> Result<bool, ReplayError> {
-        let (ds, end) = read_rdb(path, size)?;
+        let (ds, end) = read_rdb(path, size, self.progress)?;
         self.load_base(path, ds, end)?;
         Ok(size.is_some_and(|s| s > end))
     }
@@ -218,6 +233,9 @@ impl Replayer {
         };
         let mut f = File::open(path).map_err(io)?;
         std::io::copy(&mut (&mut f).take(start), &mut std::io::sink()).map_err(io)?;
+        let total = f.metadata().map(|m| m.len()).ok();
+        self.progress
+            .start(&format!("replaying {}", path.display()), total);
         let mut scanner = AofScanner::new(std::io::BufReader::with_capacity(1 << 20, f), start);
         loop {
             let item = scanner.next_item().map_err(|source| ReplayError::Aof {
@@ -232,6 +250,9 @@ impl Replayer {
                 continue;
             }
             self.commands += 1;
+            if self.commands % 4096 == 0 {
+                self.progress.at(item.offset);
+            }
             match self.engine.apply(&cmd.args) {
                 Ok(_) => {}
                 Err(e) if e.is_redis_error() => self.error_replies += 1,
@@ -245,6 +266,7 @@ impl Replayer {
                 }
             }
         }
+        self.progress.finish();
         // An EXEC that never came: the server reverts the transaction.
         if self.engine.in_multi() {
             self.engine.discard_multi();

@@ -7,10 +7,11 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use redfile::aof::rewrite::RedisVersion;
 use redfile::export::{DumpFormat, DumpOptions, DumpWriter};
-use redfile::inspect::{inspect_path, InspectOptions};
+use redfile::inspect::{inspect_path_with, InspectOptions};
 
 use crate::exit::ExitStatus;
 use crate::filter_args::FilterArgs;
+use crate::progress::ProgressArgs;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,6 +63,10 @@ pub struct DumpArgs {
     /// Which keys.
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    /// Progress display.
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 /// Runs the subcommand.
@@ -89,8 +94,14 @@ pub fn run(args: DumpArgs) -> anyhow::Result<ExitStatus> {
             redis_version,
         },
     );
-    inspect_path(&args.file, &filter, InspectOptions::default(), &mut writer)
-        .with_context(|| format!("cannot dump {}", args.file.display()))?;
+    inspect_path_with(
+        &args.file,
+        &filter,
+        InspectOptions::default(),
+        &mut writer,
+        &args.progress.bar(),
+    )
+    .with_context(|| format!("cannot dump {}", args.file.display()))?;
     writer.finish()?;
     Ok(ExitStatus::Ok)
 }

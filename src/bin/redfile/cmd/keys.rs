@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use redfile::inspect::{inspect_path, InspectError, InspectOptions, KeyItem, KeyVisitor};
+use redfile::inspect::{inspect_path_with, InspectError, InspectOptions, KeyItem, KeyVisitor};
 
 use crate::exit::ExitStatus;
 use crate::filter_args::FilterArgs;
+use crate::progress::ProgressArgs;
 
 /// Print the key names of an RDB or AOF, one per line, as raw bytes (a
 /// name holding a newline is printed as it is: use `dump --format jsonl`
@@ -29,6 +30,10 @@ pub struct KeysArgs {
     /// Which keys.
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    /// Progress display.
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 }
 
 struct Names<W> {
@@ -50,11 +55,12 @@ pub fn run(args: KeysArgs) -> anyhow::Result<ExitStatus> {
     let mut names = Names {
         out: std::io::BufWriter::with_capacity(1 << 16, stdout),
     };
-    inspect_path(
+    inspect_path_with(
         &args.file,
         &filter,
         InspectOptions { values: false },
         &mut names,
+        &args.progress.bar(),
     )
     .with_context(|| format!("cannot list the keys of {}", args.file.display()))?;
     names.out.flush()?;
