@@ -78,6 +78,7 @@ impl CheckOptions {
                 Depth::Header => Some(HEADER_CHECK_MAX_HELD_VALUE),
                 Depth::Deep => None,
             },
+            large: crate::rdb::LargeValues::Walk,
         }
     }
 }

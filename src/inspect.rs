@@ -6,7 +6,7 @@
 //! largest value, never by the file. A value is decoded only when the
 //! visitor asks for it ([`KeyItem::value`]), so listing names costs no
 //! decoding. An AOF (plain, with an RDB preamble, or a multi-part
-//! directory) is replayed through the engine first ([`load_dataset_with`](crate::replay::load_dataset_with)), as a
+//! directory) is replayed through the engine first ([`load_dataset_with`]), as a
 //! server loads it, and its keys are then visited in dataset order.
 
 use std::borrow::Cow;
@@ -16,11 +16,16 @@ use crate::aof::layout::{resolve_layout, AofLayout};
 use crate::filter::{KeyFacts, KeyFilter};
 use crate::model::{Entry, Value, ValueType};
 use crate::progress::{NoProgress, Progress};
+use crate::rdb::elements::{has_elements, visit_elements, Element, ElementPieces, ElementSink};
+use crate::rdb::encoding::BlobEntry;
 use crate::rdb::encoding::Depth;
+use crate::rdb::frame::Piece;
 use crate::rdb::header::{Dialect, Family, RdbHeader};
 use crate::rdb::object::decode_value;
 use crate::rdb::writer::{encode_value, WriteOptions};
-use crate::rdb::{ObjectKind, RdbError, RdbReader, ReaderOptions, Record};
+use crate::rdb::{
+    LargeValues, ObjectKind, PieceSink, RdbError, RdbReader, ReaderOptions, Record, WalkedKey,
+};
 use crate::replay::{load_dataset_with, ReplayError, SourceFormat};
 
 /// Values larger than this are walked, not held, when no value is needed
@@ -121,6 +126,27 @@ impl<'a> KeyItem<'a> {
         }
     }
 
+    /// Hands the elements of a list, set, sorted set or hash to `sink`, in
+    /// stored order, without building the value for an RDB record;
+    /// `Ok(false)` for other types (use [`KeyItem::value`]).
+    pub fn visit_elements(&self, sink: &mut dyn ElementSink) -> Result<bool, InspectError> {
+        match self.src {
+            Source::Model(e) => Ok(model_elements(&e.value, sink)),
+            Source::Rdb {
+                kind,
+                body,
+                body_offset,
+                held,
+            } => {
+                if !held || !has_elements(kind) {
+                    return Ok(false);
+                }
+                visit_elements(kind, body, Depth::Header, sink)
+                    .map_err(|e| RdbError::new(body_offset + e.offset as u64, e.kind).into())
+            }
+        }
+    }
+
     /// The key as a dataset entry (value decoded for an RDB record).
     pub fn entry(&self) -> Result<Cow<'a, Entry>, InspectError> {
         if let Source::Model(e) = self.src {
@@ -150,19 +176,147 @@ pub trait KeyVisitor {
     }
     /// A selected key.
     fn key(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError>;
+    /// A selected key whose value is too large to hold (with
+    /// [`ValueNeed::Elements`]): its elements follow, then
+    /// [`large_key_end`](Self::large_key_end). `item.size` is a lower bound.
+    fn large_key_start(&mut self, _item: &KeyItem<'_>) -> Result<(), InspectError> {
+        Ok(())
+    }
+    /// The next element of the large key being visited.
+    fn element(&mut self, _e: Element<'_>) {}
+    /// The large key's value ended; `item.size` is its size.
+    fn large_key_end(&mut self, _item: &KeyItem<'_>) -> Result<(), InspectError> {
+        Ok(())
+    }
+}
+
+/// The elements of a decoded value; false for types without elements.
+fn model_elements(value: &Value, sink: &mut dyn ElementSink) -> bool {
+    match value {
+        Value::List(items) | Value::Set(items) => {
+            for m in items {
+                sink.element(Element::Member(BlobEntry::Bytes(m)));
+            }
+        }
+        Value::SortedSet(pairs) => {
+            for (m, score) in pairs {
+                sink.element(Element::Scored(BlobEntry::Bytes(m), *score));
+            }
+        }
+        Value::Hash(fields) => {
+            for f in fields {
+                sink.element(Element::Field(
+                    BlobEntry::Bytes(&f.field),
+                    BlobEntry::Bytes(&f.value),
+                    f.expire_ms,
+                ));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Forwards elements to the visitor.
+struct ToVisitor<'v>(&'v mut dyn KeyVisitor);
+
+impl ElementSink for ToVisitor<'_> {
+    fn element(&mut self, e: Element<'_>) {
+        self.0.element(e);
+    }
+}
+
+/// Receives the pieces of values too large to hold: selects the key, then
+/// decodes the pieces into elements for the visitor.
+struct LargeKeys<'v> {
+    visitor: &'v mut dyn KeyVisitor,
+    filter: &'v KeyFilter,
+    now: i64,
+    /// The lower bound of a walked value's size.
+    min_size: u64,
+    /// The decoder of the value being walked, when it was selected.
+    decoder: Option<ElementPieces>,
+    /// A visitor error raised where the reader cannot take it.
+    failed: Option<InspectError>,
+}
+
+impl PieceSink for LargeKeys<'_> {
+    fn begin(&mut self, key: &WalkedKey<'_>) -> bool {
+        let item = KeyItem {
+            db: key.db,
+            key: key.key,
+            value_type: key.kind.value_type(),
+            encoding: Some(key.kind.name()),
+            expire_ms: key.expire.map(|e| e.ms),
+            idle: key.idle,
+            freq: key.freq,
+            size: self.min_size,
+            src: Source::Rdb {
+                kind: key.kind,
+                body: &[],
+                body_offset: key.body_offset,
+                held: false,
+            },
+        };
+        if !self.filter.accepts_db(key.db) || !self.filter.accepts(&facts(&item), self.now) {
+            return false;
+        }
+        let Some(decoder) = ElementPieces::for_kind(key.kind) else {
+            return false;
+        };
+        match self.visitor.large_key_start(&item) {
+            Ok(()) => {
+                self.decoder = Some(decoder);
+                true
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                false
+            }
+        }
+    }
+
+    fn piece(&mut self, offset: u64, piece: Piece<'_>) -> Result<(), RdbError> {
+        let Some(decoder) = &mut self.decoder else {
+            return Ok(());
+        };
+        let r = match piece {
+            Piece::Header(b) => decoder.header(b).map(|_| ()),
+            Piece::Item(b) => decoder.item(b, Depth::Header, &mut ToVisitor(&mut *self.visitor)),
+        };
+        r.map_err(|e| RdbError::new(offset + e.offset as u64, e.kind))
+    }
+}
+
+/// How much of the values the visitor needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueNeed {
+    /// Names and metadata only: values larger than 8 MiB are walked and
+    /// dropped, keeping memory flat.
+    None,
+    /// [`KeyItem::value`] on every key: every value is held whole.
+    Whole,
+    /// Elements: a list, set, sorted set or hash larger than 8 MiB whose
+    /// layout allows it is walked in pieces and its elements are handed
+    /// to [`KeyVisitor::element`] between [`KeyVisitor::large_key_start`]
+    /// and [`KeyVisitor::large_key_end`], keeping memory flat; other values
+    /// come whole to [`KeyVisitor::key`], where
+    /// [`KeyItem::visit_elements`] gives a collection's elements.
+    Elements,
 }
 
 /// Options of [`inspect_path`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InspectOptions {
-    /// The visitor calls [`KeyItem::value`]: hold every value whole. Off,
-    /// values larger than 8 MiB are walked in pieces, keeping memory flat.
-    pub values: bool,
+    /// What the visitor needs of the values.
+    pub values: ValueNeed,
 }
 
 impl Default for InspectOptions {
     fn default() -> Self {
-        InspectOptions { values: true }
+        InspectOptions {
+            values: ValueNeed::Whole,
+        }
     }
 }
 
@@ -232,11 +386,22 @@ fn inspect_rdb_stream(
     let input = crate::input::open(path)?;
     progress.start(&format!("reading {}", path.display()), input.size_hint);
     let mut reported = 0u64;
+    // A value walked in pieces is at least this large: a --min-size above
+    // it raises the limit, so that every walked value passes that filter.
+    let walk_above =
+        WALK_ABOVE.max(usize::try_from(filter.min_size.unwrap_or(0)).unwrap_or(usize::MAX));
     let mut reader = RdbReader::with_options(
         input.reader,
         ReaderOptions {
             size_hint: input.size_hint,
-            max_held_value: (!opts.values).then_some(WALK_ABOVE),
+            max_held_value: match opts.values {
+                ValueNeed::Whole => None,
+                ValueNeed::None | ValueNeed::Elements => Some(walk_above),
+            },
+            large: match opts.values {
+                ValueNeed::Elements => LargeValues::ElementPieces,
+                _ => LargeValues::Walk,
+            },
         },
     )?;
     let mut summary = InspectSummary {
@@ -246,7 +411,21 @@ fn inspect_rdb_stream(
     };
     let mut now = filter.now(None);
     let mut keys_started = false;
-    while let Some(l) = reader.next_record()? {
+    loop {
+        let mut large = LargeKeys {
+            visitor: &mut *visitor,
+            filter,
+            now,
+            min_size: walk_above as u64,
+            decoder: None,
+            failed: None,
+        };
+        let next = reader.next_record_with(&mut large);
+        if let Some(e) = large.failed.take() {
+            return Err(e);
+        }
+        let walked_selected = large.decoder.is_some();
+        let Some(l) = next? else { break };
         let offset = l.offset;
         if offset >= reported + (1 << 20) {
             progress.at(offset);
@@ -295,10 +474,13 @@ fn inspect_rdb_stream(
                         held: k.value_held(),
                     },
                 };
-                if !filter.accepts(&facts(&item), now) {
+                if walked_selected {
+                    visitor.large_key_end(&item)?;
+                } else if filter.accepts(&facts(&item), now) {
+                    visitor.key(&item)?;
+                } else {
                     continue;
                 }
-                visitor.key(&item)?;
                 summary.keys_selected += 1;
                 if filter.limit.is_some_and(|n| summary.keys_selected >= n) {
                     return Ok(Some(summary));

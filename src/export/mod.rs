@@ -22,8 +22,10 @@ use std::io::{self, Write};
 
 use crate::aof::rewrite::{key_commands, RedisVersion, RewriteOptions};
 use crate::digest::score::fpconv_dtoa;
-use crate::inspect::{InspectError, KeyItem, KeyVisitor};
+use crate::inspect::{InspectError, KeyItem, KeyVisitor, ValueNeed};
 use crate::model::{StreamId, Value};
+use crate::rdb::elements::{Element, ElementSink};
+use crate::rdb::encoding::BlobEntry;
 use text::{cli_arg, csv_cell, csv_text, json_bytes, json_str};
 
 /// An output format of `dump`.
@@ -64,7 +66,16 @@ pub struct DumpWriter<W: Write> {
     functions: Vec<Vec<u8>>,
     db: Option<u64>,
     file_version: Option<RedisVersion>,
+    /// Rendering a collection's elements: none written yet.
+    first_element: bool,
+    /// One element's JSON, for CSV quoting.
+    scratch: Vec<u8>,
+    /// A write that failed while elements were streamed.
+    failed: Option<io::Error>,
 }
+
+/// Output is written out once this much of a large value is rendered.
+const FLUSH_AT: usize = 1 << 20;
 
 impl<W: Write> DumpWriter<W> {
     /// A writer to `out` (give it a buffered writer).
@@ -78,7 +89,109 @@ impl<W: Write> DumpWriter<W> {
             functions: Vec::new(),
             db: None,
             file_version: None,
+            first_element: true,
+            scratch: Vec::new(),
+            failed: None,
         }
+    }
+
+    /// What this format needs of the values: elements for the JSON and CSV
+    /// formats (a large collection is rendered as it is read, in flat
+    /// memory), whole values for the commands of `resp` and `cmd`.
+    pub fn value_need(&self) -> ValueNeed {
+        match self.opts.format {
+            DumpFormat::Json | DumpFormat::Jsonl | DumpFormat::Csv => ValueNeed::Elements,
+            DumpFormat::Resp | DumpFormat::Cmd => ValueNeed::Whole,
+        }
+    }
+
+    /// Appends one element's JSON (a CSV-quoted piece of the cell in CSV)
+    /// to the key being written, writing out what is rendered when it
+    /// grows large.
+    fn render_element(&mut self, e: Element<'_>) {
+        let first = std::mem::replace(&mut self.first_element, false);
+        if self.opts.format == DumpFormat::Csv {
+            let mut j = std::mem::take(&mut self.scratch);
+            j.clear();
+            if !first {
+                j.push(b',');
+            }
+            element_json(&mut j, e);
+            for &c in &j {
+                if c == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(c);
+            }
+            self.scratch = j;
+        } else {
+            if !first {
+                self.buf.push(b',');
+            }
+            element_json(&mut self.buf, e);
+        }
+        if self.buf.len() >= FLUSH_AT && self.failed.is_none() {
+            if let Err(e) = self.out.write_all(&self.buf) {
+                self.failed = Some(e);
+            }
+            self.buf.clear();
+        }
+    }
+
+    /// Writes the start of a key's record, up to where its value begins.
+    fn key_head(&mut self, item: &KeyItem<'_>) -> io::Result<()> {
+        let first = !self.started;
+        self.start()?;
+        let b = &mut self.buf;
+        b.clear();
+        match self.opts.format {
+            DumpFormat::Json | DumpFormat::Jsonl => {
+                if self.opts.format == DumpFormat::Json {
+                    b.extend_from_slice(if first { b"\n" } else { b",\n" });
+                }
+                key_json_head(b, item);
+            }
+            DumpFormat::Csv => {
+                b.extend_from_slice(item.db.to_string().as_bytes());
+                b.push(b',');
+                csv_text(b, item.key);
+                b.push(b',');
+                b.extend_from_slice(item.value_type.name().as_bytes());
+                b.push(b',');
+                b.extend_from_slice(item.encoding.unwrap_or("").as_bytes());
+                b.push(b',');
+                if let Some(ms) = item.expire_ms {
+                    b.extend_from_slice(ms.to_string().as_bytes());
+                }
+                b.push(b',');
+            }
+            DumpFormat::Resp | DumpFormat::Cmd => {}
+        }
+        Ok(())
+    }
+
+    /// Opens a collection's element list.
+    fn open_elements(&mut self) {
+        self.first_element = true;
+        self.buf
+            .extend_from_slice(if self.opts.format == DumpFormat::Csv {
+                b"\"["
+            } else {
+                b"["
+            });
+    }
+
+    /// Closes the element list and the key's record, and writes it out.
+    fn close_elements(&mut self) -> io::Result<()> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        self.buf.extend_from_slice(match self.opts.format {
+            DumpFormat::Csv => b"]\"\n",
+            DumpFormat::Jsonl => b"]}\n",
+            _ => b"]}",
+        });
+        self.out.write_all(&self.buf)
     }
 
     /// Ends the output (closes the JSON document) and gives the writer
@@ -205,62 +318,119 @@ impl<W: Write> KeyVisitor for DumpWriter<W> {
     }
 
     fn key(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
-        let first = !self.started;
-        self.start()?;
         let format = self.opts.format;
-        let mut b = std::mem::take(&mut self.buf);
-        b.clear();
-        match format {
-            DumpFormat::Json | DumpFormat::Jsonl => {
-                if format == DumpFormat::Json {
-                    b.extend_from_slice(if first { b"\n" } else { b",\n" });
-                }
-                key_json(&mut b, item, &*item.value()?);
-                if format == DumpFormat::Jsonl {
-                    b.push(b'\n');
-                }
+        if matches!(format, DumpFormat::Resp | DumpFormat::Cmd) {
+            self.start()?;
+            let mut b = std::mem::take(&mut self.buf);
+            b.clear();
+            let entry = item.entry()?;
+            let cmds = key_commands(&entry, &self.rewrite_options()).map_err(visitor_err)?;
+            if self.db != Some(item.db) && !cmds.is_empty() {
+                self.db = Some(item.db);
+                let db = item.db.to_string();
+                command_text(&mut b, format, &[b"SELECT", db.as_bytes()]);
             }
-            DumpFormat::Csv => {
-                b.extend_from_slice(item.db.to_string().as_bytes());
-                b.push(b',');
-                csv_text(&mut b, item.key);
-                b.push(b',');
-                b.extend_from_slice(item.value_type.name().as_bytes());
-                b.push(b',');
-                b.extend_from_slice(item.encoding.unwrap_or("").as_bytes());
-                b.push(b',');
-                if let Some(ms) = item.expire_ms {
-                    b.extend_from_slice(ms.to_string().as_bytes());
-                }
-                b.push(b',');
-                match &*item.value()? {
-                    Value::String(s) => csv_text(&mut b, s),
-                    v => {
-                        let mut j = Vec::new();
-                        value_json(&mut j, v);
-                        csv_cell(&mut b, &j);
-                    }
-                }
-                b.push(b'\n');
+            for c in &cmds {
+                let args: Vec<&[u8]> = c.iter().map(Vec::as_slice).collect();
+                command_text(&mut b, format, &args);
             }
-            DumpFormat::Resp | DumpFormat::Cmd => {
-                let entry = item.entry()?;
-                let cmds = key_commands(&entry, &self.rewrite_options()).map_err(visitor_err)?;
-                if self.db != Some(item.db) && !cmds.is_empty() {
-                    self.db = Some(item.db);
-                    let db = item.db.to_string();
-                    command_text(&mut b, format, &[b"SELECT", db.as_bytes()]);
-                }
-                for c in &cmds {
-                    let args: Vec<&[u8]> = c.iter().map(Vec::as_slice).collect();
-                    command_text(&mut b, format, &args);
-                }
+            let r = self.out.write_all(&b);
+            self.buf = b;
+            r?;
+            return Ok(());
+        }
+        self.key_head(item)?;
+        if item.value_type.has_elements() {
+            self.open_elements();
+            if item.visit_elements(&mut Render(self))? {
+                self.close_elements()?;
+                return Ok(());
+            }
+            // Not visitable by element after all: start over, whole.
+            self.key_head(item)?;
+        }
+        let value = item.value()?;
+        let b = &mut self.buf;
+        match (format, &*value) {
+            (DumpFormat::Csv, Value::String(s)) => csv_text(b, s),
+            (DumpFormat::Csv, v) => {
+                let mut j = Vec::new();
+                value_json(&mut j, v);
+                csv_cell(b, &j);
+            }
+            (_, v) => {
+                value_json(b, v);
+                b.push(b'}');
             }
         }
-        let r = self.out.write_all(&b);
-        self.buf = b;
-        r?;
+        if format != DumpFormat::Json {
+            b.push(b'\n');
+        }
+        self.out.write_all(&self.buf)?;
         Ok(())
+    }
+
+    fn large_key_start(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
+        self.key_head(item)?;
+        self.open_elements();
+        Ok(())
+    }
+
+    fn element(&mut self, e: Element<'_>) {
+        self.render_element(e);
+    }
+
+    fn large_key_end(&mut self, _item: &KeyItem<'_>) -> Result<(), InspectError> {
+        self.close_elements()?;
+        Ok(())
+    }
+}
+
+/// Renders elements into the writer's current key.
+struct Render<'a, W: Write>(&'a mut DumpWriter<W>);
+
+impl<W: Write> ElementSink for Render<'_, W> {
+    fn element(&mut self, e: Element<'_>) {
+        self.0.render_element(e);
+    }
+}
+
+/// One element as JSON: a member as a string, a scored member as
+/// `[member, score]`, a field as `[field, value]` or `[field, value,
+/// expire_ms]`.
+fn element_json(out: &mut Vec<u8>, e: Element<'_>) {
+    match e {
+        Element::Member(m) => entry_json(out, m),
+        Element::Scored(m, score) => {
+            out.push(b'[');
+            entry_json(out, m);
+            out.push(b',');
+            score_json(out, score);
+            out.push(b']');
+        }
+        Element::Field(f, v, ttl) => {
+            out.push(b'[');
+            entry_json(out, f);
+            out.push(b',');
+            entry_json(out, v);
+            if let Some(ms) = ttl {
+                out.push(b',');
+                json_num(out, ms);
+            }
+            out.push(b']');
+        }
+    }
+}
+
+/// An element as a JSON string (an integer element as its decimal text).
+fn entry_json(out: &mut Vec<u8>, e: BlobEntry<'_>) {
+    match e {
+        BlobEntry::Bytes(b) => json_bytes(out, b),
+        BlobEntry::Int(i) => {
+            out.push(b'"');
+            json_num(out, i);
+            out.push(b'"');
+        }
     }
 }
 
@@ -275,8 +445,9 @@ fn json_id(out: &mut Vec<u8>, id: StreamId) {
     out.push(b'"');
 }
 
-/// One key as a JSON object (the `jsonl` line, a `json` array element).
-fn key_json(out: &mut Vec<u8>, item: &KeyItem<'_>, value: &Value) {
+/// A key's JSON object (the `jsonl` line, a `json` array element) up to
+/// its value, which follows `"value":`.
+fn key_json_head(out: &mut Vec<u8>, item: &KeyItem<'_>) {
     out.extend_from_slice(b"{\"db\":");
     json_num(out, item.db);
     out.extend_from_slice(b",\"key\":");
@@ -306,8 +477,6 @@ fn key_json(out: &mut Vec<u8>, item: &KeyItem<'_>, value: &Value) {
         json_num(out, freq);
     }
     out.extend_from_slice(b",\"value\":");
-    value_json(out, value);
-    out.push(b'}');
 }
 
 /// A score: Redis's own text (`fpconv_dtoa`, as 7.2+ replies) for finite

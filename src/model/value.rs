@@ -39,6 +39,14 @@ impl ValueType {
         }
     }
 
+    /// Lists, sets, sorted sets and hashes: collections of elements.
+    pub fn has_elements(self) -> bool {
+        matches!(
+            self,
+            ValueType::List | ValueType::Set | ValueType::Zset | ValueType::Hash
+        )
+    }
+
     /// Every type, in a stable order for reports.
     pub const ALL: [ValueType; 8] = [
         ValueType::String,

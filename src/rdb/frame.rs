@@ -287,6 +287,17 @@ enum Stage {
     Done,
 }
 
+/// A whole piece of a value walked by [`ValueWalker`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// What precedes the items: the count (and for some layouts a minimum
+    /// expiry), or for a string value its length header.
+    Header(&'a [u8]),
+    /// One item of a count-prefixed value (an element, a field and value,
+    /// a quicklist node...).
+    Item(&'a [u8]),
+}
+
 /// Walks one value piece by piece, so that a value far larger than the
 /// read buffer can be verified with the buffer holding one element at a
 /// time (`check` of a file with a 500 MB hash stays in flat memory).
@@ -324,15 +335,40 @@ impl ValueWalker {
     /// Running out of input mid-piece is not an error: the caller supplies
     /// more and calls again.
     pub fn advance<'a>(&mut self, input: &'a [u8], lim: FrameLimits) -> PResult<'a, usize> {
+        self.advance_pieces(input, lim, &mut |_, _| true)
+    }
+
+    /// [`advance`](Self::advance), handing each piece to `on_piece` with its
+    /// position in `input`: the header of a count-prefixed value, then each
+    /// of its items (see [`Piece`]). `on_piece` returns false to stop the
+    /// walk after that piece (the caller keeps the reason).
+    pub fn advance_pieces<'a>(
+        &mut self,
+        input: &'a [u8],
+        lim: FrameLimits,
+        on_piece: &mut dyn FnMut(usize, Piece<'a>) -> bool,
+    ) -> PResult<'a, usize> {
         let mut i = input;
         loop {
             let before = i;
             let step = self.step(i, lim);
             match step {
                 Ok((rest, next)) => {
-                    self.walked += (before.len() - rest.len()) as u64;
+                    let used = before.len() - rest.len();
+                    let at = input.len() - before.len();
+                    let piece = match self.stage {
+                        Stage::Start => Some(Piece::Header(&before[..used])),
+                        Stage::Items { left, .. } if left > 0 => Some(Piece::Item(&before[..used])),
+                        _ => None,
+                    };
+                    self.walked += used as u64;
                     self.stage = next;
                     i = rest;
+                    if let Some(p) = piece {
+                        if !on_piece(at, p) {
+                            return Ok((i, input.len() - i.len()));
+                        }
+                    }
                     if next == Stage::Done {
                         return Ok((i, input.len() - i.len()));
                     }

@@ -16,6 +16,7 @@
 //! [`encoding`]. Constants are named as in Redis's `rdb.h` ([`consts`]).
 
 pub mod consts;
+pub mod elements;
 pub mod encoding;
 pub mod error;
 pub mod frame;
@@ -31,7 +32,8 @@ pub use header::{Dialect, Family, Producer, RdbHeader};
 pub use kind::ObjectKind;
 pub use primitives::RdbStr;
 pub use reader::{
-    Checksum, Expire, KeyRecord, Located, RdbReader, ReaderOptions, Record, TimeUnit,
+    Checksum, Expire, KeyRecord, LargeValues, Located, NoPieces, PieceSink, RdbReader,
+    ReaderOptions, Record, TimeUnit, WalkedKey,
 };
 pub mod object;
 pub mod validate;

@@ -139,7 +139,7 @@ fn min_cap(n: u64, input: &[u8]) -> usize {
     (n as usize).min(input.len())
 }
 
-fn nan_score(b: &Body<'_>, at: &[u8]) -> ObjectError {
+pub(crate) fn nan_score(b: &Body<'_>, at: &[u8]) -> ObjectError {
     b.err(
         at,
         RdbErrorKind::Invalid("Zset with NAN score detected".into()),
@@ -493,9 +493,9 @@ pub fn decode_value(kind: ObjectKind, body: &[u8], depth: Depth) -> R<Value> {
 /// The decoded blob in the string at `i`, the string's position, and the
 /// string itself (to locate blob errors).
 /// A blob string: its decoded bytes, where it starts, and how it is stored.
-type BlobAt<'a> = (Cow<'a, [u8]>, &'a [u8], RdbStr<'a>);
+pub(crate) type BlobAt<'a> = (Cow<'a, [u8]>, &'a [u8], RdbStr<'a>);
 
-fn blob_of<'a>(b: &Body<'a>, i: &'a [u8]) -> R<BlobAt<'a>> {
+pub(crate) fn blob_of<'a>(b: &Body<'a>, i: &'a [u8]) -> R<BlobAt<'a>> {
     let (_, s) = b.str(i)?;
     let blob = s.to_bytes().map_err(|k| b.err(i, k))?;
     Ok((blob, i, s))
@@ -531,7 +531,7 @@ fn blob_entries<'x>(
     Ok(out)
 }
 
-fn blob_error_at(b: &Body<'_>, at: &[u8], s: &RdbStr<'_>, e: BlobError) -> ObjectError {
+pub(crate) fn blob_error_at(b: &Body<'_>, at: &[u8], s: &RdbStr<'_>, e: BlobError) -> ObjectError {
     let start = b.at(at);
     let offset = match s {
         RdbStr::Raw(raw) => {

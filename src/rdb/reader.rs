@@ -12,8 +12,9 @@
 use std::io::{self, Read};
 
 use super::consts::*;
+use super::elements::has_element_pieces;
 use super::error::{PError, RdbError, RdbErrorKind};
-use super::frame::{FrameLimits, ValueWalker};
+use super::frame::{FrameLimits, Piece, ValueWalker};
 use super::header::{parse_header, Dialect, Family, RdbHeader, HEADER_LEN};
 use super::kind::ObjectKind;
 use super::primitives::{rdb_str, RdbStr};
@@ -189,7 +190,61 @@ pub struct ReaderOptions {
     /// held (their `body` is empty), keeping memory flat however large a
     /// value is. `None` holds every value, as decoding needs.
     pub max_held_value: Option<usize>,
+    /// Which values larger than `max_held_value` are walked.
+    pub large: LargeValues,
 }
+
+/// What the reader does with a value larger than
+/// [`ReaderOptions::max_held_value`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LargeValues {
+    /// Walk it, whatever its kind, and hand its pieces to the
+    /// [`PieceSink`] (which may ignore them).
+    #[default]
+    Walk,
+    /// Walk it only when its pieces can be decoded into elements (a count
+    /// followed by items: see [`has_element_pieces`]); hold the others.
+    ElementPieces,
+}
+
+/// A key record whose value is being walked, not held.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkedKey<'a> {
+    /// Database number.
+    pub db: u64,
+    /// Key name.
+    pub key: &'a [u8],
+    /// The value's layout.
+    pub kind: ObjectKind,
+    /// Absolute expiry, when a prefix gave one.
+    pub expire: Option<Expire>,
+    /// LRU idle seconds, when stored.
+    pub idle: Option<u64>,
+    /// LFU counter, when stored.
+    pub freq: Option<u8>,
+    /// Offset of the value's first byte.
+    pub body_offset: u64,
+}
+
+/// Receives the pieces of values too large to hold, as the reader walks
+/// them (before [`RdbReader::next_record_with`] returns their record).
+pub trait PieceSink {
+    /// A walked value begins; return whether its pieces are wanted.
+    fn begin(&mut self, _key: &WalkedKey<'_>) -> bool {
+        false
+    }
+    /// A piece of the value, with the file offset of its first byte. An
+    /// error stops the read and is returned by `next_record_with`.
+    fn piece(&mut self, _offset: u64, _piece: Piece<'_>) -> Result<(), RdbError> {
+        Ok(())
+    }
+}
+
+/// Wants no pieces.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPieces;
+
+impl PieceSink for NoPieces {}
 
 /// What [`RdbReader::measure`] found at the current position.
 enum Measured {
@@ -452,6 +507,9 @@ impl<R: Read> RdbReader<R> {
             return None;
         }
         let kind = ObjectKind::resolve(*input.first()?, &self.dialect)?;
+        if self.opts.large == LargeValues::ElementPieces && !has_element_pieces(kind) {
+            return None;
+        }
         let (rest, _) = rdb_str(&input[1..]).ok()?;
         Some(Measured::Stream {
             head: input.len() - rest.len(),
@@ -461,11 +519,37 @@ impl<R: Read> RdbReader<R> {
 
     /// Walks a value too large to hold, discarding it piece by piece.
     /// Returns the value's length.
-    fn stream_value(&mut self, kind: ObjectKind, record_offset: u64) -> Result<u64, RdbError> {
+    fn stream_value(
+        &mut self,
+        kind: ObjectKind,
+        record_offset: u64,
+        sink: Option<&mut dyn PieceSink>,
+    ) -> Result<u64, RdbError> {
         let mut walker = ValueWalker::new(kind);
+        let mut sink = sink;
         loop {
             let input = &self.buf[self.start..self.end];
-            match walker.advance(input, self.limits()) {
+            let lim = self.limits();
+            let mut failed = None;
+            let walked = match sink.as_deref_mut() {
+                None => walker.advance(input, lim),
+                Some(sink) => {
+                    let base = self.base + self.start as u64;
+                    walker.advance_pieces(input, lim, &mut |at, piece| match sink
+                        .piece(base + at as u64, piece)
+                    {
+                        Ok(()) => true,
+                        Err(e) => {
+                            failed = Some(e);
+                            false
+                        }
+                    })
+                }
+            };
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            match walked {
                 Ok((_, n)) => {
                     self.start += n;
                     if walker.is_done() {
@@ -534,6 +618,7 @@ impl<R: Read> RdbReader<R> {
         &mut self,
         head: usize,
         kind: ObjectKind,
+        sink: &mut dyn PieceSink,
     ) -> Result<Option<Located<'_>>, RdbError> {
         let offset = self.offset();
         let type_byte = self.buf[self.start];
@@ -545,7 +630,17 @@ impl<R: Read> RdbReader<R> {
         self.streamed_key = key;
         self.start += head;
         let body_offset = self.offset();
-        let value_len = self.stream_value(kind, offset)?;
+        let walked = WalkedKey {
+            db: self.db,
+            key: &self.streamed_key,
+            kind,
+            expire: self.prefix.expire,
+            idle: self.prefix.idle,
+            freq: self.prefix.freq,
+            body_offset,
+        };
+        let wanted = sink.begin(&walked);
+        let value_len = self.stream_value(kind, offset, wanted.then_some(sink))?;
         let p = std::mem::take(&mut self.prefix);
         Ok(Some(Located {
             offset,
@@ -570,6 +665,16 @@ impl<R: Read> RdbReader<R> {
     /// The next record, or `None` after the trailer.
     #[allow(clippy::should_implement_trait)]
     pub fn next_record(&mut self) -> Result<Option<Located<'_>>, RdbError> {
+        self.next_record_with(&mut NoPieces)
+    }
+
+    /// [`next_record`](Self::next_record), handing the pieces of a value
+    /// too large to hold to `sink` as it is walked (the returned record's
+    /// `body` is then empty).
+    pub fn next_record_with(
+        &mut self,
+        sink: &mut dyn PieceSink,
+    ) -> Result<Option<Located<'_>>, RdbError> {
         if self.done {
             return Ok(None);
         }
@@ -578,7 +683,7 @@ impl<R: Read> RdbReader<R> {
         let n = loop {
             let n = match self.measure()? {
                 Measured::Whole(n) => n,
-                Measured::Stream { head, kind } => return self.next_streamed(head, kind),
+                Measured::Stream { head, kind } => return self.next_streamed(head, kind, sink),
             };
             let offset = self.offset();
             let op = self.buf[self.start];

@@ -170,6 +170,7 @@ fn check_streamed(data: &[u8], hold: usize) -> Option<redfile::check::RdbReport>
     let opts = ReaderOptions {
         size_hint: Some(data.len() as u64),
         max_held_value: Some(hold),
+        ..ReaderOptions::default()
     };
     let reader = RdbReader::with_options(Cursor::new(data.to_vec()), opts).ok()?;
     Some(check_rdb(

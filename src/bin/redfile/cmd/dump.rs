@@ -97,7 +97,9 @@ pub fn run(args: DumpArgs) -> anyhow::Result<ExitStatus> {
     inspect_path_with(
         &args.file,
         &filter,
-        InspectOptions::default(),
+        InspectOptions {
+            values: writer.value_need(),
+        },
         &mut writer,
         &args.progress.bar(),
     )

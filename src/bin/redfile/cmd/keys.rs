@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use redfile::inspect::{inspect_path_with, InspectError, InspectOptions, KeyItem, KeyVisitor};
+use redfile::inspect::{
+    inspect_path_with, InspectError, InspectOptions, KeyItem, KeyVisitor, ValueNeed,
+};
 
 use crate::exit::ExitStatus;
 use crate::filter_args::FilterArgs;
@@ -58,7 +60,9 @@ pub fn run(args: KeysArgs) -> anyhow::Result<ExitStatus> {
     inspect_path_with(
         &args.file,
         &filter,
-        InspectOptions { values: false },
+        InspectOptions {
+            values: ValueNeed::None,
+        },
         &mut names,
         &args.progress.bar(),
     )
