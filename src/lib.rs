@@ -2,9 +2,11 @@
 //! files offline.
 
 pub mod aof;
+pub mod bytes_json;
 pub mod check;
 pub mod check_aof;
 pub mod codec;
+pub mod diff;
 pub mod digest;
 pub mod dropin;
 pub mod dump;

@@ -43,6 +43,8 @@ pub enum Command {
     /// Drop-in replacement for redis-check-rdb (same arguments, output,
     /// exit codes).
     CheckRdb(cmd::check_rdb::CheckRdbArgs),
+    /// Compare two datasets (RDB, AOF, multi-part, in any mix) key by key.
+    Diff(cmd::diff::DiffArgs),
     /// Print shell completions.
     Completions(cmd::completions::CompletionsArgs),
     /// Print or write man pages.
