@@ -6,6 +6,7 @@ pub mod bytes_json;
 pub mod check;
 pub mod check_aof;
 pub mod codec;
+pub mod compat_target;
 pub mod diff;
 pub mod digest;
 pub mod dropin;

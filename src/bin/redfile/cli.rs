@@ -45,6 +45,9 @@ pub enum Command {
     CheckRdb(cmd::check_rdb::CheckRdbArgs),
     /// Compare two datasets (RDB, AOF, multi-part, in any mix) key by key.
     Diff(cmd::diff::DiffArgs),
+    /// Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a
+    /// file, and what blocks it.
+    Compat(cmd::compat::CompatArgs),
     /// Print shell completions.
     Completions(cmd::completions::CompletionsArgs),
     /// Print or write man pages.

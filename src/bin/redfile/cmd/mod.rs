@@ -3,6 +3,7 @@
 pub mod check;
 pub mod check_aof;
 pub mod check_rdb;
+pub mod compat;
 pub mod completions;
 pub mod diff;
 pub mod digest;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Compat(args) => compat::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
