@@ -48,6 +48,8 @@ pub enum Command {
     /// Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a
     /// file, and what blocks it.
     Compat(cmd::compat::CompatArgs),
+    /// Split a dataset into per-shard files by Redis Cluster hash slot.
+    Split(cmd::split::SplitArgs),
     /// Print shell completions.
     Completions(cmd::completions::CompletionsArgs),
     /// Print or write man pages.

@@ -13,6 +13,7 @@ pub mod gen;
 pub mod info;
 pub mod keys;
 pub mod man;
+pub mod split;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitStatus;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Compat(args) => compat::run(args),
+        Command::Split(args) => split::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
