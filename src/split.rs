@@ -306,11 +306,16 @@ impl KeyVisitor for Router<'_> {
     }
 
     fn key(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
-        if self.db.is_none() && item.db != 0 {
-            return Err(visitor_err(SplitError::NotDbZero {
-                db: item.db,
-                key: quoted(item.key),
-            }));
+        match self.db {
+            // Skipped before its value is decoded.
+            Some(db) if item.db != db => return Ok(()),
+            None if item.db != 0 => {
+                return Err(visitor_err(SplitError::NotDbZero {
+                    db: item.db,
+                    key: quoted(item.key),
+                }))
+            }
+            _ => {}
         }
         let slot = key_hash_slot(item.key);
         let owner = self.table[usize::from(slot)];
@@ -418,10 +423,9 @@ pub fn split_path(
                 keys: 0,
             });
         }
-        let filter = KeyFilter {
-            dbs: opts.db.into_iter().collect(),
-            ..KeyFilter::default()
-        };
+        // Databases are picked by the router: a filter selecting keys
+        // would leave the function libraries out.
+        let filter = KeyFilter::default();
         let mut router = Router {
             table,
             outputs: &mut outputs,

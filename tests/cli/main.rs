@@ -20,6 +20,7 @@ mod mutate;
 mod peers;
 mod redis;
 mod roundtrip;
+mod split;
 
 use std::path::{Path, PathBuf};
 
