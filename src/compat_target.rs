@@ -112,10 +112,13 @@ pub fn find_target(name: &str) -> Option<&'static Target> {
     TARGETS.iter().find(|t| t.name.eq_ignore_ascii_case(name))
 }
 
+/// A first release (major, minor), or `None` for never.
+type Since = Option<(u8, u8)>;
+
 /// Commands an AOF may hold that older servers lack: name, first Redis
 /// version, first Valkey version (`None`: no Valkey release has it).
 /// Read-only commands are left out: they never reach an AOF.
-const NEWER_COMMANDS: &[(&str, Option<(u8, u8)>, Option<(u8, u8)>)] = &[
+const NEWER_COMMANDS: &[(&str, Since, Since)] = &[
     ("getdel", Some((6, 2)), Some((7, 2))),
     ("getex", Some((6, 2)), Some((7, 2))),
     ("lmove", Some((6, 2)), Some((7, 2))),

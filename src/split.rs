@@ -256,7 +256,7 @@ pub struct ShardReport {
 /// Where a shard's bytes go.
 enum Sink {
     Rdb {
-        w: RdbWriter<BufWriter<File>>,
+        w: Box<RdbWriter<BufWriter<File>>>,
         selected: bool,
     },
     Resp(DumpWriter<BufWriter<File>>),
@@ -329,7 +329,7 @@ impl KeyVisitor for Router<'_> {
         o.keys += 1;
         match &mut o.sink {
             Sink::Rdb { w, selected } => {
-                let write = |w: &mut RdbWriter<_>, selected: &mut bool| {
+                let write = |w: &mut RdbWriter<BufWriter<File>>, selected: &mut bool| {
                     if !*selected {
                         w.select_db(0, 0, 0)?;
                         *selected = true;
@@ -406,7 +406,10 @@ pub fn split_path(
                     };
                     let mut w = RdbWriter::new(out, wopts).map_err(write_err)?;
                     w.write_standard_aux(opts.ctime).map_err(write_err)?;
-                    Sink::Rdb { w, selected: false }
+                    Sink::Rdb {
+                        w: Box::new(w),
+                        selected: false,
+                    }
                 }
                 SplitFormat::Resp => Sink::Resp(DumpWriter::new(
                     out,
