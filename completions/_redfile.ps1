@@ -34,6 +34,9 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key')
+            [CompletionResult]::new('compat', 'compat', [CompletionResultType]::ParameterValue, 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it')
+            [CompletionResult]::new('split', 'split', [CompletionResultType]::ParameterValue, 'Split a dataset into per-shard files by Redis Cluster hash slot')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -145,6 +148,43 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'redfile;diff' {
+            [CompletionResult]::new('--ttl-tolerance', '--ttl-tolerance', [CompletionResultType]::ParameterName, 'TTLs (of keys and hash fields) at most this many milliseconds apart are equal')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of the report')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'redfile;compat' {
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The server to check against (e.g. redis-7.0, valkey-9.0)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document: {"file", "kind", "rdb": {...} or null, "targets": [{"target", "loadable", "blockers": [...], "fix"}]}')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'redfile;split' {
+            [CompletionResult]::new('--slots', '--slots', [CompletionResultType]::ParameterName, 'Slot ranges per shard: `0-5460,5461-10922,10923-16383`')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'A cluster''s nodes.conf: one shard per master serving slots')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output directory (created if missing)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Output directory (created if missing)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'RDB version of the outputs (9 to 14; default: the input''s, else 11)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Split this database (written as db 0) and ignore the others')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the shards as one JSON document')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'redfile;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -170,6 +210,9 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key')
+            [CompletionResult]::new('compat', 'compat', [CompletionResultType]::ParameterValue, 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it')
+            [CompletionResult]::new('split', 'split', [CompletionResultType]::ParameterValue, 'Split a dataset into per-shard files by Redis Cluster hash slot')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -200,6 +243,15 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             break
         }
         'redfile;help;check-rdb' {
+            break
+        }
+        'redfile;help;diff' {
+            break
+        }
+        'redfile;help;compat' {
+            break
+        }
+        'redfile;help;split' {
             break
         }
         'redfile;help;completions' {

@@ -31,6 +31,9 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
+            cand diff 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
+            cand compat 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it'
+            cand split 'Split a dataset into per-shard files by Redis Cluster hash slot'
             cand completions 'Print shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -132,6 +135,40 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;diff'= {
+            cand --ttl-tolerance 'TTLs (of keys and hash fields) at most this many milliseconds apart are equal'
+            cand --json 'Print one JSON document instead of the report'
+            cand -q 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand --quiet 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;compat'= {
+            cand --target 'The server to check against (e.g. redis-7.0, valkey-9.0)'
+            cand --json 'Print one JSON document: {"file", "kind", "rdb": {...} or null, "targets": [{"target", "loadable", "blockers": [...], "fix"}]}'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;split'= {
+            cand --slots 'Slot ranges per shard: `0-5460,5461-10922,10923-16383`'
+            cand --nodes 'A cluster''s nodes.conf: one shard per master serving slots'
+            cand -o 'Output directory (created if missing)'
+            cand --out-dir 'Output directory (created if missing)'
+            cand --format 'Output format'
+            cand --rdb-version 'RDB version of the outputs (9 to 14; default: the input''s, else 11)'
+            cand --db 'Split this database (written as db 0) and ignore the others'
+            cand --json 'Print the shards as one JSON document'
+            cand -q 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand --quiet 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -155,6 +192,9 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
+            cand diff 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
+            cand compat 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it'
+            cand split 'Split a dataset into per-shard files by Redis Cluster hash slot'
             cand completions 'Print shell completions'
             cand man 'Print or write man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -176,6 +216,12 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;help;check-aof'= {
         }
         &'redfile;help;check-rdb'= {
+        }
+        &'redfile;help;diff'= {
+        }
+        &'redfile;help;compat'= {
+        }
+        &'redfile;help;split'= {
         }
         &'redfile;help;completions'= {
         }

@@ -61,8 +61,9 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
-/// Creates a fresh temporary file next to `path`.
-fn create_temp(path: &Path) -> io::Result<(PathBuf, File)> {
+/// Creates a fresh temporary file next to `path` (same directory, so a
+/// rename puts it in place atomically), named after it and this process.
+pub fn create_temp(path: &Path) -> io::Result<(PathBuf, File)> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?

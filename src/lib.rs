@@ -2,9 +2,12 @@
 //! files offline.
 
 pub mod aof;
+pub mod bytes_json;
 pub mod check;
 pub mod check_aof;
 pub mod codec;
+pub mod compat_target;
+pub mod diff;
 pub mod digest;
 pub mod dropin;
 pub mod dump;
@@ -22,6 +25,7 @@ pub mod rdb;
 pub mod readahead;
 pub mod repair;
 pub mod replay;
+pub mod split;
 pub mod write_aof;
 
 #[cfg(test)]

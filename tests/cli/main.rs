@@ -4,6 +4,8 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 mod aof;
 mod check;
+mod compat;
+mod diff;
 mod digest;
 mod docs;
 mod dropin;
@@ -18,6 +20,7 @@ mod mutate;
 mod peers;
 mod redis;
 mod roundtrip;
+mod split;
 
 use std::path::{Path, PathBuf};
 

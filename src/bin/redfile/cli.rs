@@ -43,6 +43,13 @@ pub enum Command {
     /// Drop-in replacement for redis-check-rdb (same arguments, output,
     /// exit codes).
     CheckRdb(cmd::check_rdb::CheckRdbArgs),
+    /// Compare two datasets (RDB, AOF, multi-part, in any mix) key by key.
+    Diff(cmd::diff::DiffArgs),
+    /// Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a
+    /// file, and what blocks it.
+    Compat(cmd::compat::CompatArgs),
+    /// Split a dataset into per-shard files by Redis Cluster hash slot.
+    Split(cmd::split::SplitArgs),
     /// Print shell completions.
     Completions(cmd::completions::CompletionsArgs),
     /// Print or write man pages.

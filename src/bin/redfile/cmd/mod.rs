@@ -3,7 +3,9 @@
 pub mod check;
 pub mod check_aof;
 pub mod check_rdb;
+pub mod compat;
 pub mod completions;
+pub mod diff;
 pub mod digest;
 pub mod dump;
 pub mod fix;
@@ -11,6 +13,7 @@ pub mod gen;
 pub mod info;
 pub mod keys;
 pub mod man;
+pub mod split;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitStatus;
@@ -27,6 +30,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Keys(args) => keys::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Compat(args) => compat::run(args),
+        Command::Split(args) => split::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
