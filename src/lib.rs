@@ -2,6 +2,7 @@
 //! files offline.
 
 pub mod aof;
+pub mod aoflog;
 pub mod check;
 pub mod check_aof;
 pub mod codec;
