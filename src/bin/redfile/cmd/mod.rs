@@ -10,6 +10,7 @@ pub mod fix;
 pub mod gen;
 pub mod info;
 pub mod keys;
+pub mod log;
 pub mod man;
 
 use crate::cli::{Cli, Command};
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Gen(args) => gen::run(args),
         Command::Dump(args) => dump::run(args),
         Command::Keys(args) => keys::run(args),
+        Command::Log(args) => log::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Completions(args) => completions::run(args),
