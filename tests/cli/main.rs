@@ -14,6 +14,7 @@ mod gen;
 mod info;
 mod interop;
 mod keys;
+mod log;
 mod mutate;
 mod peers;
 mod redis;
