@@ -18,6 +18,7 @@ pub mod input;
 pub mod inspect;
 pub mod load;
 pub mod model;
+pub mod payload;
 pub mod progress;
 pub mod rdb;
 pub mod readahead;
