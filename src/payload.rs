@@ -111,7 +111,7 @@ pub fn read_payload(
     }
     let form = form.unwrap_or_else(|| detect_form(input));
     let bytes = match form {
-        PayloadForm::Raw => input.to_vec(),
+        PayloadForm::Raw => without_cli_newline(input).to_vec(),
         PayloadForm::Hex => unhex(input)?,
         PayloadForm::Escaped => unescape(input)?,
     };
@@ -119,6 +119,20 @@ pub fn read_payload(
         return Err(PayloadTextError::Empty);
     }
     Ok((bytes, form))
+}
+
+/// `redis-cli --raw DUMP key` ends the payload with a newline of its own:
+/// drop it when the CRC says the payload ends before it.
+fn without_cli_newline(input: &[u8]) -> &[u8] {
+    let Some(trimmed) = input.strip_suffix(b"\n") else {
+        return input;
+    };
+    let ok = |b: &[u8]| dump_footer(b).is_ok_and(|f| f.stored_crc != 0 && f.crc_ok());
+    if !ok(input) && ok(trimmed) {
+        trimmed
+    } else {
+        input
+    }
 }
 
 fn unhex(input: &[u8]) -> Result<Vec<u8>, PayloadTextError> {
@@ -458,6 +472,11 @@ mod tests {
                 String::from_utf8_lossy(&input)
             );
         }
+        // redis-cli --raw adds a newline.
+        assert_eq!(
+            read_payload(&[&BAR[..], b"\n"].concat(), None),
+            Ok((BAR.to_vec(), PayloadForm::Raw))
+        );
         // Every escape redis-cli writes, and sdssplitargs' pass-through.
         assert_eq!(
             read_payload(br#""\n\r\t\b\a\\\"\q""#, None),

@@ -4,6 +4,7 @@ pub mod check;
 pub mod check_aof;
 pub mod check_rdb;
 pub mod completions;
+pub mod decode;
 pub mod digest;
 pub mod dump;
 pub mod fix;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Dump(args) => dump::run(args),
         Command::Keys(args) => keys::run(args),
         Command::Log(args) => log::run(args),
+        Command::Decode(args) => decode::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Completions(args) => completions::run(args),
