@@ -401,9 +401,11 @@ mod tests {
     use crate::aof::writer::encode_command;
     use crate::progress::NoProgress;
 
-    /// Collects `(file, offset, db, ts, multi, args)`.
+    /// `(file, offset, db, ts, multi, args)`.
+    type Seen = (String, u64, u64, Option<i64>, Option<u64>, Vec<String>);
+
     #[derive(Default)]
-    struct Collect(Vec<(String, u64, u64, Option<i64>, Option<u64>, Vec<String>)>);
+    struct Collect(Vec<Seen>);
 
     impl LogSink for Collect {
         fn event(&mut self, event: &LogEvent<'_>) -> Result<Flow, LogError> {

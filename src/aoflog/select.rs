@@ -259,10 +259,10 @@ impl<S: LogSink> LogSink for LogSelection<S> {
                         Ok(Flow::Continue)
                     };
                 }
-                if self.block.first().is_some_and(|h| h.multi != c.multi) {
-                    if self.flush_block()? == Flow::Stop {
-                        return Ok(Flow::Stop);
-                    }
+                if self.block.first().is_some_and(|h| h.multi != c.multi)
+                    && self.flush_block()? == Flow::Stop
+                {
+                    return Ok(Flow::Stop);
                 }
                 self.block.push(HeldCommand::new(c));
                 self.block_selected |= selected;
