@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it')
             [CompletionResult]::new('dump', 'dump', [CompletionResultType]::ParameterValue, 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Print the key names, one per line')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)')
+            [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value')
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
@@ -123,6 +125,38 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'redfile;log' {
+            [CompletionResult]::new('--separator', '--separator', [CompletionResultType]::ParameterName, 'With --stats: what separates the parts of a key name')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'With --stats: how many prefix levels to count')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Only what touched this key (repeatable)')
+            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only what touched a key matching this glob (Redis KEYS syntax; repeatable)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Only commands in this database (repeatable)')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Only this command (case-insensitive; repeatable)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N commands')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print a summary instead of the commands: per command, per key prefix and per minute (from #TS annotations)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'With --stats: one JSON document instead of tables')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'redfile;decode' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the payload from this file (default: standard input)')
+            [CompletionResult]::new('--form', '--form', [CompletionResultType]::ParameterName, 'How the payload is written')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key name used in the output')
+            [CompletionResult]::new('--redis-version', '--redis-version', [CompletionResultType]::ParameterName, 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the one the payload''s RDB version implies)')
+            [CompletionResult]::new('--hex', '--hex', [CompletionResultType]::ParameterName, 'The payload is hex (same as --form hex)')
+            [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Decode even when the version or the checksum is wrong')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'redfile;gen' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the generator')
             [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'About how many keys each dataset holds')
@@ -207,6 +241,8 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('digest', 'digest', [CompletionResultType]::ParameterValue, 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it')
             [CompletionResult]::new('dump', 'dump', [CompletionResultType]::ParameterValue, 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Print the key names, one per line')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)')
+            [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value')
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
@@ -234,6 +270,12 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             break
         }
         'redfile;help;keys' {
+            break
+        }
+        'redfile;help;log' {
+            break
+        }
+        'redfile;help;decode' {
             break
         }
         'redfile;help;gen' {

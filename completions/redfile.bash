@@ -31,6 +31,9 @@ _redfile() {
             redfile,completions)
                 cmd="redfile__subcmd__completions"
                 ;;
+            redfile,decode)
+                cmd="redfile__subcmd__decode"
+                ;;
             redfile,diff)
                 cmd="redfile__subcmd__diff"
                 ;;
@@ -55,6 +58,9 @@ _redfile() {
             redfile,keys)
                 cmd="redfile__subcmd__keys"
                 ;;
+            redfile,log)
+                cmd="redfile__subcmd__log"
+                ;;
             redfile,man)
                 cmd="redfile__subcmd__man"
                 ;;
@@ -75,6 +81,9 @@ _redfile() {
                 ;;
             redfile__subcmd__help,completions)
                 cmd="redfile__subcmd__help__subcmd__completions"
+                ;;
+            redfile__subcmd__help,decode)
+                cmd="redfile__subcmd__help__subcmd__decode"
                 ;;
             redfile__subcmd__help,diff)
                 cmd="redfile__subcmd__help__subcmd__diff"
@@ -100,6 +109,9 @@ _redfile() {
             redfile__subcmd__help,keys)
                 cmd="redfile__subcmd__help__subcmd__keys"
                 ;;
+            redfile__subcmd__help,log)
+                cmd="redfile__subcmd__help__subcmd__log"
+                ;;
             redfile__subcmd__help,man)
                 cmd="redfile__subcmd__help__subcmd__man"
                 ;;
@@ -113,7 +125,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help"
+            opts="-h -V --help --version check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +213,40 @@ _redfile() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__decode)
+            opts="-h -V --file --form --hex --format --key --no-check --redis-version --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --form)
+                    COMPREPLY=($(compgen -W "auto raw hex escaped" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "json jsonl resp cmd" -- "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -347,7 +393,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help)
-            opts="check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help"
+            opts="check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -417,6 +463,20 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__decode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -542,6 +602,20 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -620,6 +694,48 @@ _redfile() {
                     return 0
                     ;;
                 --min-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__log)
+            opts="-q -h -V --stats --json --separator --depth --key --match --db --command --limit --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --command)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -28,6 +28,8 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
             cand dump 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
             cand keys 'Print the key names, one per line'
+            cand log 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
+            cand decode 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -113,6 +115,36 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;log'= {
+            cand --separator 'With --stats: what separates the parts of a key name'
+            cand --depth 'With --stats: how many prefix levels to count'
+            cand --key 'Only what touched this key (repeatable)'
+            cand --match 'Only what touched a key matching this glob (Redis KEYS syntax; repeatable)'
+            cand --db 'Only commands in this database (repeatable)'
+            cand --command 'Only this command (case-insensitive; repeatable)'
+            cand --limit 'Stop after N commands'
+            cand --stats 'Print a summary instead of the commands: per command, per key prefix and per minute (from #TS annotations)'
+            cand --json 'With --stats: one JSON document instead of tables'
+            cand -q 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand --quiet 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;decode'= {
+            cand --file 'Read the payload from this file (default: standard input)'
+            cand --form 'How the payload is written'
+            cand --format 'Output format'
+            cand --key 'The key name used in the output'
+            cand --redis-version 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the one the payload''s RDB version implies)'
+            cand --hex 'The payload is hex (same as --form hex)'
+            cand --no-check 'Decode even when the version or the checksum is wrong'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;gen'= {
             cand --seed 'Seed of the generator'
             cand --keys 'About how many keys each dataset holds'
@@ -189,6 +221,8 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand digest 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
             cand dump 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
             cand keys 'Print the key names, one per line'
+            cand log 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
+            cand decode 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -210,6 +244,10 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;help;dump'= {
         }
         &'redfile;help;keys'= {
+        }
+        &'redfile;help;log'= {
+        }
+        &'redfile;help;decode'= {
         }
         &'redfile;help;gen'= {
         }

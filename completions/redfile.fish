@@ -32,6 +32,8 @@ complete -c redfile -n "__fish_redfile_needs_command" -f -a "info" -d 'Summarize
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "keys" -d 'Print the key names, one per line'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "log" -d 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "decode" -d 'Decode a DUMP payload (raw, hex or redis-cli\'s escaped form): check its version and CRC, print its value'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -111,6 +113,33 @@ complete -c redfile -n "__fish_redfile_using_subcommand keys" -l limit -d 'Stop 
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c redfile -n "__fish_redfile_using_subcommand keys" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l separator -d 'With --stats: what separates the parts of a key name' -r
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l depth -d 'With --stats: how many prefix levels to count' -r
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l key -d 'Only what touched this key (repeatable)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l match -d 'Only what touched a key matching this glob (Redis KEYS syntax; repeatable)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l db -d 'Only commands in this database (repeatable)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l command -d 'Only this command (case-insensitive; repeatable)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l limit -d 'Stop after N commands' -r
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l stats -d 'Print a summary instead of the commands: per command, per key prefix and per minute (from #TS annotations)'
+complete -c redfile -n "__fish_redfile_using_subcommand log" -l json -d 'With --stats: one JSON document instead of tables'
+complete -c redfile -n "__fish_redfile_using_subcommand log" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+complete -c redfile -n "__fish_redfile_using_subcommand log" -s h -l help -d 'Print help'
+complete -c redfile -n "__fish_redfile_using_subcommand log" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -l file -d 'Read the payload from this file (default: standard input)' -r -F
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -l form -d 'How the payload is written' -r -f -a "auto\t'Decide from the content (the default)'
+raw\t'The bytes themselves'
+hex\t'Hex digits'
+escaped\t'redis-cli\'s quoted form ("\\x00\\xc0\\x05\\t..."), quotes optional'"
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -l format -d 'Output format' -r -f -a "json\t'One JSON document, as `dump --format json`'
+jsonl\t'One JSON line, as `dump --format jsonl`'
+resp\t'The commands that recreate the value, as RESP'
+cmd\t'The same commands, one per line (redis-cli syntax)'"
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -l key -d 'The key name used in the output' -r
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -l redis-version -d 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the one the payload\'s RDB version implies)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -l hex -d 'The payload is hex (same as --form hex)'
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -l no-check -d 'Decode even when the version or the checksum is wrong'
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c redfile -n "__fish_redfile_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l seed -d 'Seed of the generator' -r
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l keys -d 'About how many keys each dataset holds' -r
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l out -d 'Directory to write (created; must be empty unless --force)' -r -F
@@ -146,18 +175,20 @@ complete -c redfile -n "__fish_redfile_using_subcommand completions" -s V -l ver
 complete -c redfile -n "__fish_redfile_using_subcommand man" -l out-dir -d 'Write `redfile.1` and `redfile-<subcommand>.1` files here' -r -F
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s h -l help -d 'Print help'
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s V -l version -d 'Print version'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "keys" -d 'Print the key names, one per line'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "diff" -d 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "compat" -d 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "split" -d 'Split a dataset into per-shard files by Redis Cluster hash slot'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb diff compat split completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "keys" -d 'Print the key names, one per line'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "log" -d 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "decode" -d 'Decode a DUMP payload (raw, hex or redis-cli\'s escaped form): check its version and CRC, print its value'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "diff" -d 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "compat" -d 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "split" -d 'Split a dataset into per-shard files by Redis Cluster hash slot'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -363,6 +363,7 @@ fn scan_rdb(path: &Path) -> Result<(RdbFacts, u64), CompatError> {
         ReaderOptions {
             size_hint: size,
             max_held_value: Some(8 << 20),
+            ..ReaderOptions::default()
         },
     )
     .map_err(rdb_err)?;

@@ -11,7 +11,9 @@
 use crate::codec::crc64::crc64;
 use crate::engine::DumpDecoder;
 use crate::model::Value;
-use crate::rdb::consts::{RDB_OPCODE_FUNCTION2, RDB_OPCODE_KEY_META};
+use crate::rdb::consts::{
+    RDB_OPCODE_FUNCTION2, RDB_OPCODE_KEY_META, RDB_VERSION_REDIS_MAX, RDB_VERSION_VALKEY_9,
+};
 use crate::rdb::encoding::Depth;
 use crate::rdb::frame::{skip_value, FrameLimits};
 use crate::rdb::module::skip_key_meta;
@@ -57,22 +59,68 @@ pub struct DumpPayload<'a> {
     pub key_meta: Option<&'a [u8]>,
 }
 
-/// Splits off and verifies the footer (a stored CRC of 0 means "not
-/// computed", as Redis 8 accepts); returns the version and the content.
-fn footer(payload: &[u8]) -> Result<(u16, &[u8]), DumpError> {
+/// Whether the footer's CRC-64 is verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChecksumCheck {
+    /// Refuse a payload whose stored CRC is neither 0 nor the computed one.
+    Verify,
+    /// Decode whatever the CRC says (`redfile decode --no-check`).
+    Skip,
+}
+
+/// The last 10 bytes of a payload, read but not judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DumpFooter {
+    /// The writer's RDB version.
+    pub version: u16,
+    /// The CRC-64 the payload stores (0: not computed).
+    pub stored_crc: u64,
+    /// The CRC-64 of the bytes before it.
+    pub computed_crc: u64,
+}
+
+impl DumpFooter {
+    /// Whether the stored CRC is right, or 0 ("not computed", which Redis 8
+    /// accepts).
+    pub fn crc_ok(&self) -> bool {
+        self.stored_crc == 0 || self.stored_crc == self.computed_crc
+    }
+
+    /// Whether redfile knows the version: a Redis one (1 to
+    /// [`RDB_VERSION_REDIS_MAX`]) or Valkey 9's 80.
+    pub fn version_known(&self) -> bool {
+        let v = u32::from(self.version);
+        (1..=RDB_VERSION_REDIS_MAX).contains(&v) || v == RDB_VERSION_VALKEY_9
+    }
+}
+
+/// Reads the footer of a payload (only its length can be wrong here).
+pub fn dump_footer(payload: &[u8]) -> Result<DumpFooter, DumpError> {
     if payload.len() < 10 {
         return Err(DumpError::TooShort(payload.len()));
     }
     let (content, tail) = payload.split_at(payload.len() - 8);
     let mut crc = [0u8; 8];
     crc.copy_from_slice(tail);
-    let stored = u64::from_le_bytes(crc);
-    let computed = crc64(content);
-    if stored != 0 && stored != computed {
-        return Err(DumpError::Checksum { stored, computed });
+    let ver = &content[content.len() - 2..];
+    Ok(DumpFooter {
+        version: u16::from_le_bytes([ver[0], ver[1]]),
+        stored_crc: u64::from_le_bytes(crc),
+        computed_crc: crc64(content),
+    })
+}
+
+/// Splits off and verifies the footer (a stored CRC of 0 means "not
+/// computed", as Redis 8 accepts); returns the version and the content.
+fn footer(payload: &[u8], check: ChecksumCheck) -> Result<(u16, &[u8]), DumpError> {
+    let f = dump_footer(payload)?;
+    if check == ChecksumCheck::Verify && !f.crc_ok() {
+        return Err(DumpError::Checksum {
+            stored: f.stored_crc,
+            computed: f.computed_crc,
+        });
     }
-    let (content, ver) = content.split_at(content.len() - 2);
-    Ok((u16::from_le_bytes([ver[0], ver[1]]), content))
+    Ok((f.version, &payload[..payload.len() - 10]))
 }
 
 fn bad(offset: usize, reason: impl Into<String>) -> DumpError {
@@ -84,7 +132,12 @@ fn bad(offset: usize, reason: impl Into<String>) -> DumpError {
 
 /// Verifies a payload and locates its value.
 pub fn parse_dump(payload: &[u8]) -> Result<DumpPayload<'_>, DumpError> {
-    let (version, content) = footer(payload)?;
+    parse_dump_with(payload, ChecksumCheck::Verify)
+}
+
+/// [`parse_dump`], verifying the CRC or not.
+pub fn parse_dump_with(payload: &[u8], check: ChecksumCheck) -> Result<DumpPayload<'_>, DumpError> {
+    let (version, content) = footer(payload, check)?;
     let dialect = Dialect::for_dump(u32::from(version));
     let mut i = content;
     let mut key_meta = None;
@@ -131,14 +184,25 @@ pub fn parse_dump(payload: &[u8]) -> Result<DumpPayload<'_>, DumpError> {
 /// Decodes a payload's value, validating it deep (RESTORE from a client
 /// with `sanitize-dump-payload yes`).
 pub fn decode_dump(payload: &[u8]) -> Result<Value, DumpError> {
-    let p = parse_dump(payload)?;
+    decode_dump_with(payload, ChecksumCheck::Verify).map(|(_, v)| v)
+}
+
+/// [`decode_dump`], verifying the CRC or not; also gives the located
+/// payload (its version and layout).
+pub fn decode_dump_with(
+    payload: &[u8],
+    check: ChecksumCheck,
+) -> Result<(DumpPayload<'_>, Value), DumpError> {
+    let p = parse_dump_with(payload, check)?;
     let body_at = payload.len() - 10 - p.body.len();
-    decode_value(p.kind, p.body, Depth::Deep).map_err(|e| bad(body_at + e.offset, e.to_string()))
+    let v = decode_value(p.kind, p.body, Depth::Deep)
+        .map_err(|e| bad(body_at + e.offset, e.to_string()))?;
+    Ok((p, v))
 }
 
 /// Decodes a `FUNCTION DUMP` payload: `FUNCTION2` records and the footer.
 pub fn decode_function_dump(payload: &[u8]) -> Result<Vec<Vec<u8>>, DumpError> {
-    let (_, content) = footer(payload)?;
+    let (_, content) = footer(payload, ChecksumCheck::Verify)?;
     let mut i = content;
     let mut out = Vec::new();
     while let Some((&op, rest)) = i.split_first() {

@@ -2,6 +2,7 @@
 //! files offline.
 
 pub mod aof;
+pub mod aoflog;
 pub mod bytes_json;
 pub mod check;
 pub mod check_aof;
@@ -20,6 +21,7 @@ pub mod input;
 pub mod inspect;
 pub mod load;
 pub mod model;
+pub mod payload;
 pub mod progress;
 pub mod rdb;
 pub mod readahead;

@@ -26,7 +26,9 @@ use crate::engine::slot::{key_hash_slot, SLOTS};
 use crate::export::{DumpFormat, DumpOptions, DumpWriter};
 use crate::filter::KeyFilter;
 use crate::fsutil::{create_temp, sync_dir};
-use crate::inspect::{inspect_path_with, InspectError, InspectOptions, KeyItem, KeyVisitor};
+use crate::inspect::{
+    inspect_path_with, InspectError, InspectOptions, KeyItem, KeyVisitor, ValueNeed,
+};
 use crate::progress::Progress;
 use crate::rdb::writer::{AuxFields, RdbWriteError, RdbWriter, WriteOptions};
 
@@ -437,7 +439,9 @@ pub fn split_path(
         inspect_path_with(
             input,
             &filter,
-            InspectOptions { values: true },
+            InspectOptions {
+                values: ValueNeed::Whole,
+            },
             &mut router,
             progress,
         )

@@ -257,7 +257,7 @@ impl<W: Write> DumpWriter<W> {
     }
 }
 
-fn command_text(out: &mut Vec<u8>, format: DumpFormat, args: &[&[u8]]) {
+pub(crate) fn command_text(out: &mut Vec<u8>, format: DumpFormat, args: &[&[u8]]) {
     if format == DumpFormat::Resp {
         // Writing to a Vec cannot fail.
         let _ = crate::aof::writer::write_command(out, args);
@@ -511,7 +511,7 @@ fn sep(out: &mut Vec<u8>, i: usize) {
 }
 
 /// A value as JSON (see the README's `dump` schema).
-fn value_json(out: &mut Vec<u8>, value: &Value) {
+pub(crate) fn value_json(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::String(s) => json_bytes(out, s),
         Value::List(v) | Value::Set(v) => list_json(out, v),

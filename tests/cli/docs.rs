@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 14] = [
+const SUBCOMMANDS: [&str; 16] = [
     "check",
     "fix",
     "info",
@@ -23,6 +23,8 @@ const SUBCOMMANDS: [&str; 14] = [
     "completions",
     "man",
     "digest",
+    "log",
+    "decode",
     "gen",
     "dump",
     "keys",

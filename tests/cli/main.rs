@@ -5,6 +5,7 @@
 mod aof;
 mod check;
 mod compat;
+mod decode;
 mod diff;
 mod digest;
 mod docs;
@@ -16,6 +17,7 @@ mod gen;
 mod info;
 mod interop;
 mod keys;
+mod log;
 mod mutate;
 mod peers;
 mod redis;

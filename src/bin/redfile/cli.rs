@@ -34,6 +34,12 @@ pub enum Command {
     Dump(cmd::dump::DumpArgs),
     /// Print the key names, one per line.
     Keys(cmd::keys::KeysArgs),
+    /// List the commands of an AOF as JSON Lines (file, offset, db, time,
+    /// arguments), select what touched a key, or sum them up (--stats).
+    Log(cmd::log::LogArgs),
+    /// Decode a DUMP payload (raw, hex or redis-cli's escaped form): check
+    /// its version and CRC, print its value.
+    Decode(cmd::decode::DecodeArgs),
     /// Write a deterministic fixture set (RDB per version, AOFs, damaged
     /// copies) from a seeded dataset.
     Gen(cmd::gen::GenArgs),

@@ -5,6 +5,7 @@ pub mod check_aof;
 pub mod check_rdb;
 pub mod compat;
 pub mod completions;
+pub mod decode;
 pub mod diff;
 pub mod digest;
 pub mod dump;
@@ -12,6 +13,7 @@ pub mod fix;
 pub mod gen;
 pub mod info;
 pub mod keys;
+pub mod log;
 pub mod man;
 pub mod split;
 
@@ -28,6 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Gen(args) => gen::run(args),
         Command::Dump(args) => dump::run(args),
         Command::Keys(args) => keys::run(args),
+        Command::Log(args) => log::run(args),
+        Command::Decode(args) => decode::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Diff(args) => diff::run(args),
