@@ -20,7 +20,7 @@
 //! | | `hashtable` | 16 + 56 + 8 × buckets + n × (24 + class(sds)) |
 //! | zset | `listpack`: at most 128, members at most 64 bytes | 16 + class(listpack bytes) |
 //! | | `skiplist` | 16 + 16 + 32 + dict + class(536) header + n × (24 + sds + mean node) |
-//! | hash | `listpack`: at most 128, fields and values at most 64 bytes | 16 + class(listpack bytes) |
+//! | hash | `listpack`: at most 512, fields and values at most 64 bytes | 16 + class(listpack bytes) |
 //! | | `hashtable` | 16 + dict + n × (24 + sds(field) + sds(value)) |
 //! | stream | `stream` | 16 + 80 + rax + class(each node listpack) + groups |
 //!

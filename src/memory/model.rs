@@ -11,8 +11,11 @@ mod limits {
     pub const SET_INTSET_ENTRIES: u64 = 512;
     /// `set-max-listpack-entries` (7.2+).
     pub const SET_LISTPACK_ENTRIES: u64 = 128;
-    /// `hash-max-listpack-entries`, `zset-max-listpack-entries`.
-    pub const LISTPACK_ENTRIES: u64 = 128;
+    /// `hash-max-listpack-entries`: 512 built in (the sample redis.conf
+    /// says 128, but a server started without it uses 512).
+    pub const HASH_LISTPACK_ENTRIES: u64 = 512;
+    /// `zset-max-listpack-entries`.
+    pub const ZSET_LISTPACK_ENTRIES: u64 = 128;
     /// `hash-max-listpack-value`, `zset-max-listpack-value`,
     /// `set-max-listpack-value`.
     pub const LISTPACK_VALUE: u64 = 64;
@@ -397,7 +400,7 @@ pub fn value_memory(shape: &Shape) -> ValueMemory {
         }
         Shape::Zset(e, stored) => {
             let n = e.count;
-            if let Some(lp) = packed(e, *stored, n) {
+            if let Some(lp) = packed(e, *stored, n, limits::ZSET_LISTPACK_ENTRIES) {
                 return vm(ROBJ + jemalloc(lp), Encoding::Listpack, n, e.largest);
             }
             let nodes = (n as f64 * skiplist_node_mean()).round() as u64;
@@ -413,7 +416,7 @@ pub fn value_memory(shape: &Shape) -> ValueMemory {
         }
         Shape::Hash(e, stored) => {
             let n = e.count / 2;
-            if let Some(lp) = packed(e, *stored, n) {
+            if let Some(lp) = packed(e, *stored, n, limits::HASH_LISTPACK_ENTRIES) {
                 return vm(ROBJ + jemalloc(lp), Encoding::Listpack, n, e.largest);
             }
             let bytes = ROBJ + dict(n) + n * DICT_ENTRY + e.sds;
@@ -440,8 +443,8 @@ pub fn value_memory(shape: &Shape) -> ValueMemory {
 
 /// The listpack size a hash or zset of `n` entries keeps, or `None` when
 /// a 7.0 loader turns it into a hashtable or skiplist.
-fn packed(e: &Elements, stored: Stored, n: u64) -> Option<u64> {
-    if n > limits::LISTPACK_ENTRIES {
+fn packed(e: &Elements, stored: Stored, n: u64, max_entries: u64) -> Option<u64> {
+    if n > max_entries {
         return None;
     }
     match stored {

@@ -14,6 +14,7 @@ mod gen;
 mod info;
 mod interop;
 mod keys;
+mod memory;
 mod mutate;
 mod peers;
 mod redis;

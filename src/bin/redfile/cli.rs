@@ -34,6 +34,9 @@ pub enum Command {
     Dump(cmd::dump::DumpArgs),
     /// Print the key names, one per line.
     Keys(cmd::keys::KeysArgs),
+    /// Estimate each key's memory in Redis 7.0 (rdbtools' memory CSV),
+    /// the biggest keys, or totals per prefix (table, CSV, flame graph).
+    Memory(cmd::memory::MemoryArgs),
     /// Write a deterministic fixture set (RDB per version, AOFs, damaged
     /// copies) from a seeded dataset.
     Gen(cmd::gen::GenArgs),

@@ -11,6 +11,7 @@ pub mod gen;
 pub mod info;
 pub mod keys;
 pub mod man;
+pub mod memory;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitStatus;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Gen(args) => gen::run(args),
         Command::Dump(args) => dump::run(args),
         Command::Keys(args) => keys::run(args),
+        Command::Memory(args) => memory::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Completions(args) => completions::run(args),
