@@ -80,7 +80,9 @@ pub fn sds(len: u64) -> u64 {
 /// Buckets of a hash table holding `n` entries, grown by inserts or sized
 /// by the RDB loader (`dictExpand`): the next power of two, at least 4.
 pub fn dict_slots(n: u64) -> u64 {
-    n.max(DICT_MIN_SLOTS).checked_next_power_of_two().unwrap_or(u64::MAX)
+    n.max(DICT_MIN_SLOTS)
+        .checked_next_power_of_two()
+        .unwrap_or(u64::MAX)
 }
 
 /// A dict with `n` entries: the struct and its bucket array (entries and
@@ -142,10 +144,12 @@ mod tests {
 
     #[test]
     fn size_classes() {
-        let got: Vec<u64> = [0, 1, 8, 9, 17, 23, 48, 65, 128, 129, 160, 161, 257, 4097, 8193]
-            .iter()
-            .map(|&n| jemalloc(n))
-            .collect();
+        let got: Vec<u64> = [
+            0, 1, 8, 9, 17, 23, 48, 65, 128, 129, 160, 161, 257, 4097, 8193,
+        ]
+        .iter()
+        .map(|&n| jemalloc(n))
+        .collect();
         assert_eq!(
             got,
             [8, 8, 8, 16, 32, 32, 48, 80, 128, 160, 160, 192, 320, 5120, 10240]

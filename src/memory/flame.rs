@@ -22,7 +22,7 @@ const MIN_WIDTH: f64 = 0.5;
 pub fn flame_svg(tree: &PrefixTree, title: &str) -> String {
     let (total, total_keys) = tree.total();
     let mut levels = 0;
-    tree.visit(|level, _, _, _, _| levels = levels.max(level));
+    tree.visit(|v| levels = levels.max(v.level));
     let top = 40.0;
     let height = top + (levels as f64 + 1.0) * ROW + 10.0;
     let mut s = String::new();
@@ -41,7 +41,8 @@ pub fn flame_svg(tree: &PrefixTree, title: &str) -> String {
     } else {
         WIDTH / total as f64
     };
-    tree.visit(|level, prefix, bytes, keys, offset| {
+    tree.visit(|v| {
+        let (level, prefix, bytes, keys, offset) = (v.level, v.prefix, v.bytes, v.keys, v.offset);
         let w = bytes as f64 * scale;
         if w < MIN_WIDTH && level > 0 {
             return;
@@ -85,18 +86,15 @@ pub fn flame_svg(tree: &PrefixTree, title: &str) -> String {
         }
         s.push_str("</g>\n");
     });
-    let _ = writeln!(
-        s,
-        "<!-- {total} bytes in {total_keys} keys -->\n</svg>"
-    );
+    let _ = writeln!(s, "<!-- {total} bytes in {total_keys} keys -->\n</svg>");
     s
 }
 
 /// A warm colour derived from the prefix, stable across runs.
 fn colour(prefix: &[u8]) -> String {
-    let h = prefix
-        .iter()
-        .fold(2_166_136_261u32, |h, &b| (h ^ u32::from(b)).wrapping_mul(16_777_619));
+    let h = prefix.iter().fold(2_166_136_261u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(16_777_619)
+    });
     let r = 205 + (h % 50);
     let g = 80 + ((h >> 8) % 130);
     let b = 40 + ((h >> 16) % 40);

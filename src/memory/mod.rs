@@ -73,7 +73,7 @@ pub mod top;
 pub mod walk;
 
 pub use model::{Encoding, ValueMemory};
-pub use prefix::{PrefixRow, PrefixTree};
+pub use prefix::{PrefixRow, PrefixTree, PrefixVisit};
 pub use top::TopKeys;
 
 use crate::inspect::{InspectError, KeyItem};
@@ -99,7 +99,7 @@ pub enum MemoryError {
         key: String,
         /// Why.
         #[source]
-        source: InspectError,
+        source: Box<InspectError>,
     },
 }
 
@@ -126,7 +126,7 @@ pub fn estimate(item: &KeyItem<'_>) -> Result<KeyMemory, MemoryError> {
         None => {
             let v = item.value().map_err(|source| MemoryError::Inspect {
                 key: item.key.escape_ascii().to_string(),
-                source,
+                source: Box::new(source),
             })?;
             walk::value_shape(&v)
         }

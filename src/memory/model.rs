@@ -169,9 +169,14 @@ impl Default for Elements {
 impl Elements {
     /// Adds one element.
     pub fn push(&mut self, item: Item<'_>) {
+        self.push_counted(item, item.rdbtools_len());
+    }
+
+    /// Adds one element that rdbtools measures as `rdbtools_len` bytes.
+    pub fn push_counted(&mut self, item: Item<'_>, rdbtools_len: u64) {
         let (len, int) = item.facts();
         self.count += 1;
-        self.largest = self.largest.max(item.rdbtools_len());
+        self.largest = self.largest.max(rdbtools_len);
         self.max_len = self.max_len.max(len);
         self.sds += alloc::sds(len);
         self.listpack += alloc::listpack_entry(int, len);
@@ -369,7 +374,12 @@ pub fn value_memory(shape: &Shape) -> ValueMemory {
                 vm(ROBJ, Encoding::Int, rdbtools_len, rdbtools_len)
             } else if len <= 44 {
                 // robj + sdshdr8 + bytes + NUL in one allocation.
-                vm(jemalloc(ROBJ + 3 + len + 1), Encoding::Embstr, rdbtools_len, rdbtools_len)
+                vm(
+                    jemalloc(ROBJ + 3 + len + 1),
+                    Encoding::Embstr,
+                    rdbtools_len,
+                    rdbtools_len,
+                )
             } else {
                 vm(ROBJ + sds(len), Encoding::Raw, rdbtools_len, rdbtools_len)
             }
@@ -388,8 +398,7 @@ pub fn value_memory(shape: &Shape) -> ValueMemory {
             if e.all_int && n <= limits::SET_INTSET_ENTRIES {
                 let bytes = ROBJ + jemalloc(INTSET_HEADER + n * e.int_width);
                 vm(bytes, Encoding::Intset, n, e.largest)
-            } else if let (Stored::Listpack(lp), true) =
-                (stored, n <= limits::SET_LISTPACK_ENTRIES)
+            } else if let (Stored::Listpack(lp), true) = (stored, n <= limits::SET_LISTPACK_ENTRIES)
             {
                 // Only Redis 7.2+ writes set listpacks; such a server keeps them.
                 vm(ROBJ + jemalloc(*lp), Encoding::Listpack, n, e.largest)
@@ -491,8 +500,8 @@ impl StreamNodes {
             self.open = Some((alloc::LISTPACK_EMPTY + master, 0, names));
         }
         if let Some((bytes, count, master)) = &mut self.open {
-            let same = master.len() == fields.len()
-                && master.iter().zip(fields).all(|(m, (f, _))| m == f);
+            let same =
+                master.len() == fields.len() && master.iter().zip(fields).all(|(m, (f, _))| m == f);
             // flags, ms and seq deltas (small), fields or values, lp-count.
             let mut entry = 3 * lp_int(1) + values + lp_int(fields.len() as i64 * 2 + 3);
             if !same {
@@ -540,7 +549,10 @@ mod tests {
         // Matches a live 7.0: `SET k abc` is 64 with the key's 8 + 24.
         assert_eq!(s(b"abc").bytes + key_overhead(1), 64);
         let v = value_memory(&Shape::string(Item::Long(100)));
-        assert_eq!((v.encoding, v.bytes + key_overhead(2)), (Encoding::Raw, 160));
+        assert_eq!(
+            (v.encoding, v.bytes + key_overhead(2)),
+            (Encoding::Raw, 160)
+        );
         assert_eq!(s(b"007").encoding, Encoding::Embstr);
     }
 
@@ -549,10 +561,16 @@ mod tests {
         // SADD s2 a..h: 8 members, hashtable in 7.0: 424 with the key "s2".
         let e = set_of(&[b"a", b"b", b"c", b"d", b"e", b"f", b"g", b"h"]);
         let v = value_memory(&Shape::Set(e, Stored::Elements));
-        assert_eq!((v.encoding, v.bytes + key_overhead(2)), (Encoding::Hashtable, 424));
+        assert_eq!(
+            (v.encoding, v.bytes + key_overhead(2)),
+            (Encoding::Hashtable, 424)
+        );
         let e = set_of(&[b"1000", b"1001", b"1002", b"1003", b"1004", b"1005"]);
         let v = value_memory(&Shape::Set(e, Stored::Elements));
-        assert_eq!((v.encoding, v.bytes + key_overhead(2)), (Encoding::Intset, 80));
+        assert_eq!(
+            (v.encoding, v.bytes + key_overhead(2)),
+            (Encoding::Intset, 80)
+        );
     }
 
     #[test]

@@ -18,6 +18,22 @@ struct Node {
     children: HashMap<Vec<u8>, Node>,
 }
 
+/// One prefix as [`PrefixTree::visit`] hands it out.
+#[derive(Debug, Clone, Copy)]
+pub struct PrefixVisit<'a> {
+    /// 0 for all keys, then 1 ..= depth.
+    pub level: usize,
+    /// The prefix, separator included (empty at level 0).
+    pub prefix: &'a [u8],
+    /// Their estimated bytes.
+    pub bytes: u64,
+    /// Keys under it.
+    pub keys: u64,
+    /// Bytes of the siblings visited before it, plus its parent's offset:
+    /// where it starts in a flame graph.
+    pub offset: u64,
+}
+
 /// The prefix tree of the keys added so far.
 #[derive(Debug, Clone)]
 pub struct PrefixTree {
@@ -76,29 +92,34 @@ impl PrefixTree {
     /// children of each by bytes (largest first, then by name).
     pub fn rows(&self) -> Vec<PrefixRow> {
         let mut out = Vec::new();
-        self.visit(|level, prefix, bytes, keys, _| {
+        self.visit(|v| {
             out.push(PrefixRow {
-                level,
-                prefix: prefix.to_vec(),
-                keys,
-                bytes,
+                level: v.level,
+                prefix: v.prefix.to_vec(),
+                keys: v.keys,
+                bytes: v.bytes,
             })
         });
         out
     }
 
-    /// Calls `f(level, prefix, bytes, keys, bytes of the keys before it
-    /// among its siblings)` for every node, depth first, the way
+    /// Calls `f` for every prefix, depth first, the way
     /// [`PrefixTree::rows`] orders them.
-    pub fn visit(&self, mut f: impl FnMut(usize, &[u8], u64, u64, u64)) {
+    pub fn visit(&self, mut f: impl FnMut(&PrefixVisit<'_>)) {
         fn walk(
             n: &Node,
             level: usize,
             prefix: &mut Vec<u8>,
             offset: u64,
-            f: &mut dyn FnMut(usize, &[u8], u64, u64, u64),
+            f: &mut dyn FnMut(&PrefixVisit<'_>),
         ) {
-            f(level, prefix, n.bytes, n.keys, offset);
+            f(&PrefixVisit {
+                level,
+                prefix,
+                bytes: n.bytes,
+                keys: n.keys,
+                offset,
+            });
             let mut kids: Vec<(&Vec<u8>, &Node)> = n.children.iter().collect();
             kids.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then_with(|| a.0.cmp(b.0)));
             let mut off = offset;
@@ -128,7 +149,14 @@ mod tests {
         let rows: Vec<(usize, String, u64, u64)> = t
             .rows()
             .into_iter()
-            .map(|r| (r.level, String::from_utf8(r.prefix).unwrap(), r.keys, r.bytes))
+            .map(|r| {
+                (
+                    r.level,
+                    String::from_utf8(r.prefix).unwrap(),
+                    r.keys,
+                    r.bytes,
+                )
+            })
             .collect();
         assert_eq!(
             rows,

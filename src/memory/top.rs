@@ -105,7 +105,14 @@ mod tests {
     #[test]
     fn keeps_the_largest_in_order() {
         let mut t = TopKeys::new(3);
-        for (k, b) in [("a", 5), ("b", 50), ("c", 7), ("d", 50), ("e", 1), ("f", 60)] {
+        for (k, b) in [
+            ("a", 5),
+            ("b", 50),
+            ("c", 7),
+            ("d", 50),
+            ("e", 1),
+            ("f", 60),
+        ] {
             t.offer(b, || row(k, b));
         }
         let keys: Vec<_> = t.into_sorted().into_iter().map(|r| r.key).collect();

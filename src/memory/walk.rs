@@ -158,7 +158,13 @@ pub fn rdb_shape(kind: ObjectKind, body: &[u8]) -> R<Shape> {
             for x in encoding::zipmap::entries(&zm).map_err(blob_err)? {
                 let (f, v) = x.map_err(blob_err)?;
                 e.push(Item::Bytes(f));
-                e.push(Item::Bytes(v));
+                // rdbtools reads a zipmap value Python's int() accepts as
+                // an integer (8 bytes).
+                let as_int = std::str::from_utf8(v).ok().map(str::trim).is_some_and(|t| {
+                    let d = t.strip_prefix(['+', '-']).unwrap_or(t);
+                    !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit())
+                });
+                e.push_counted(Item::Bytes(v), if as_int { 8 } else { v.len() as u64 });
             }
             // A 7.0 loader converts a zipmap through a listpack, checking
             // both limits, as for elements.
@@ -314,7 +320,8 @@ fn value_shape_sized(v: &Value, serialized: u64) -> Shape {
                 e.push(Item::Bytes(x));
             }
             // Charged like a hash of index → value.
-            let bytes = super::alloc::dict(e.count) + e.count * 2 * super::alloc::DICT_ENTRY + e.sds;
+            let bytes =
+                super::alloc::dict(e.count) + e.count * 2 * super::alloc::DICT_ENTRY + e.sds;
             Shape::Other(Encoding::Array, e.count, e.largest, bytes)
         }
     }

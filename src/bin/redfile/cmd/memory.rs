@@ -203,17 +203,21 @@ pub fn run(args: MemoryArgs) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
-fn print_top(
-    out: &mut impl Write,
-    top: TopKeys,
-    format: Option<FormatArg>,
-) -> anyhow::Result<()> {
+fn print_top(out: &mut impl Write, top: TopKeys, format: Option<FormatArg>) -> anyhow::Result<()> {
     let rows = top.into_sorted();
     if format == Some(FormatArg::Csv) {
         writeln!(out, "{CSV_HEADER}")?;
         let mut buf = Vec::new();
         for r in &rows {
-            write_csv_row(out, &mut buf, r.db, &r.key, r.value_type, r.expire_ms, &r.memory)?;
+            write_csv_row(
+                out,
+                &mut buf,
+                r.db,
+                &r.key,
+                r.value_type,
+                r.expire_ms,
+                &r.memory,
+            )?;
         }
         return Ok(());
     }
