@@ -52,6 +52,9 @@ _redfile() {
             redfile,man)
                 cmd="redfile__subcmd__man"
                 ;;
+            redfile,memory)
+                cmd="redfile__subcmd__memory"
+                ;;
             redfile__subcmd__help,check)
                 cmd="redfile__subcmd__help__subcmd__check"
                 ;;
@@ -88,6 +91,9 @@ _redfile() {
             redfile__subcmd__help,man)
                 cmd="redfile__subcmd__help__subcmd__man"
                 ;;
+            redfile__subcmd__help,memory)
+                cmd="redfile__subcmd__help__subcmd__memory"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +101,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check fix info digest dump keys gen check-aof check-rdb completions man help"
+            opts="-h -V --help --version check fix info digest dump keys memory gen check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,7 +299,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help)
-            opts="check fix info digest dump keys gen check-aof check-rdb completions man help"
+            opts="check fix info digest dump keys memory gen check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -474,6 +480,20 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__help__subcmd__memory)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__info)
             opts="-h -V --json --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -546,6 +566,68 @@ _redfile() {
             fi
             case "${prev}" in
                 --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__memory)
+            opts="-q -h -V --top --by-prefix --separator --depth --format --db --match --regex --type --expired --now --min-size --limit --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv svg" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "string list set zset hash stream module array" -- "${cur}"))
+                    return 0
+                    ;;
+                --expired)
+                    COMPREPLY=($(compgen -W "include exclude only" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

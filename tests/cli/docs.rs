@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "check",
     "fix",
     "info",
@@ -26,6 +26,7 @@ const SUBCOMMANDS: [&str; 11] = [
     "gen",
     "dump",
     "keys",
+    "memory",
 ];
 
 fn updating() -> bool {
