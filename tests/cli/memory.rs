@@ -369,9 +369,17 @@ fn by_prefix_table_csv_and_svg() {
     }
     c.run("SET plain 1");
     c.run("SET a<b:&x 1");
+    c.cmd_list(&[&b"SET"[..], b"\xffbin,key", b"1"]);
     c.run("SAVE");
     let rdb = server.rdb_path();
-    let all = rows(&memory(&rdb, &[]));
+    let csv = memory(&rdb, &[]);
+    // A key that is not UTF-8 is `base64:` and its base64, as in `dump`.
+    assert!(
+        csv.lines()
+            .any(|l| l == "0,string,base64:/2JpbixrZXk=,56,int,8,8,"),
+        "{csv}"
+    );
+    let all = rows(&csv);
     let total: u64 = all.iter().map(|r| r.bytes).sum();
     let sum = |p: &str| -> (u64, u64) {
         let m: Vec<&Row> = all.iter().filter(|r| r.key.starts_with(p)).collect();
@@ -392,7 +400,7 @@ fn by_prefix_table_csv_and_svg() {
             )
         })
         .collect();
-    assert_eq!(prefix_rows[0], (0, String::new(), 47, total));
+    assert_eq!(prefix_rows[0], (0, String::new(), 48, total));
     for (level, prefix, keys, bytes) in &prefix_rows[1..] {
         assert_eq!((*keys, *bytes), sum(prefix), "{prefix}");
         assert_eq!(prefix.matches(':').count(), *level, "{prefix}");
@@ -403,9 +411,9 @@ fn by_prefix_table_csv_and_svg() {
         .map(|r| r.1.as_str())
         .collect();
     assert_eq!(level1, ["user:", "queue:", "a<b:"]);
-    // Every key but `plain` is under a level-1 prefix.
+    // Every key but `plain` and the binary one is under a level-1 prefix.
     let under: u64 = prefix_rows.iter().filter(|r| r.0 == 1).map(|r| r.3).sum();
-    assert_eq!(under + sum("plain").1, total);
+    assert_eq!(under + sum("plain").1 + 56, total);
     // Depth 1: no second level; user:0: .. user:19: at depth 2.
     let d1 = memory(&rdb, &["--by-prefix", "--format", "csv", "--depth", "1"]);
     assert_eq!(d1.lines().count(), 5);
@@ -434,7 +442,7 @@ fn by_prefix_table_csv_and_svg() {
     assert!(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.trim_end().ends_with("</svg>"));
     assert!(svg.contains(&format!(
-        "<title>all keys ({total} bytes, 100.00%, 47 keys)</title>"
+        "<title>all keys ({total} bytes, 100.00%, 48 keys)</title>"
     )));
     assert!(svg.contains(&format!("<title>user: ({} bytes,", user.1)));
     assert!(svg.contains("<title>a&lt;b: ("), "escaped");
