@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Print the key names, one per line')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value')
+            [CompletionResult]::new('memory', 'memory', [CompletionResultType]::ParameterValue, 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)')
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
@@ -157,6 +158,28 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'redfile;memory' {
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Only the N biggest keys, largest first (a table unless --format csv)')
+            [CompletionResult]::new('--separator', '--separator', [CompletionResultType]::ParameterName, 'Prefix separator for --by-prefix')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Prefix levels for --by-prefix')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output of --top (table, csv) and --by-prefix (table, csv, svg)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Only this database (repeatable)')
+            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes, as KEYS and SCAN MATCH)')
+            [CompletionResult]::new('--regex', '--regex', [CompletionResultType]::ParameterName, 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key''s bytes)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only keys of this type (repeatable)')
+            [CompletionResult]::new('--expired', '--expired', [CompletionResultType]::ParameterName, 'Keys already expired at "now": include, exclude, or only them')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, '"Now" for --expired, as Unix seconds (default: the file''s ctime aux field, else the current time)')
+            [CompletionResult]::new('--min-size', '--min-size', [CompletionResultType]::ParameterName, 'Only values taking at least this many bytes in the file (their RDB encoding)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after this many keys')
+            [CompletionResult]::new('--by-prefix', '--by-prefix', [CompletionResultType]::ParameterName, 'Totals per key prefix, at every level up to --depth')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'redfile;gen' {
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the generator')
             [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'About how many keys each dataset holds')
@@ -243,6 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Print the key names, one per line')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value')
+            [CompletionResult]::new('memory', 'memory', [CompletionResultType]::ParameterValue, 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)')
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
@@ -276,6 +300,9 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             break
         }
         'redfile;help;decode' {
+            break
+        }
+        'redfile;help;memory' {
             break
         }
         'redfile;help;gen' {

@@ -64,6 +64,9 @@ _redfile() {
             redfile,man)
                 cmd="redfile__subcmd__man"
                 ;;
+            redfile,memory)
+                cmd="redfile__subcmd__memory"
+                ;;
             redfile,split)
                 cmd="redfile__subcmd__split"
                 ;;
@@ -115,6 +118,9 @@ _redfile() {
             redfile__subcmd__help,man)
                 cmd="redfile__subcmd__help__subcmd__man"
                 ;;
+            redfile__subcmd__help,memory)
+                cmd="redfile__subcmd__help__subcmd__memory"
+                ;;
             redfile__subcmd__help,split)
                 cmd="redfile__subcmd__help__subcmd__split"
                 ;;
@@ -125,7 +131,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help"
+            opts="-h -V --help --version check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,7 +399,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help)
-            opts="check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help"
+            opts="check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -630,6 +636,20 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__help__subcmd__memory)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__help__subcmd__split)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -758,6 +778,68 @@ _redfile() {
             fi
             case "${prev}" in
                 --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__memory)
+            opts="-q -h -V --top --by-prefix --separator --depth --format --db --match --regex --type --expired --now --min-size --limit --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table csv svg" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "string list set zset hash stream module array" -- "${cur}"))
+                    return 0
+                    ;;
+                --expired)
+                    COMPREPLY=($(compgen -W "include exclude only" -- "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

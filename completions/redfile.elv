@@ -30,6 +30,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand keys 'Print the key names, one per line'
             cand log 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
             cand decode 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value'
+            cand memory 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -145,6 +146,27 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;memory'= {
+            cand --top 'Only the N biggest keys, largest first (a table unless --format csv)'
+            cand --separator 'Prefix separator for --by-prefix'
+            cand --depth 'Prefix levels for --by-prefix'
+            cand --format 'Output of --top (table, csv) and --by-prefix (table, csv, svg)'
+            cand --db 'Only this database (repeatable)'
+            cand --match 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes, as KEYS and SCAN MATCH)'
+            cand --regex 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key''s bytes)'
+            cand --type 'Only keys of this type (repeatable)'
+            cand --expired 'Keys already expired at "now": include, exclude, or only them'
+            cand --now '"Now" for --expired, as Unix seconds (default: the file''s ctime aux field, else the current time)'
+            cand --min-size 'Only values taking at least this many bytes in the file (their RDB encoding)'
+            cand --limit 'Stop after this many keys'
+            cand --by-prefix 'Totals per key prefix, at every level up to --depth'
+            cand -q 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand --quiet 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;gen'= {
             cand --seed 'Seed of the generator'
             cand --keys 'About how many keys each dataset holds'
@@ -223,6 +245,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand keys 'Print the key names, one per line'
             cand log 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
             cand decode 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value'
+            cand memory 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -248,6 +271,8 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;help;log'= {
         }
         &'redfile;help;decode'= {
+        }
+        &'redfile;help;memory'= {
         }
         &'redfile;help;gen'= {
         }

@@ -34,6 +34,7 @@ complete -c redfile -n "__fish_redfile_needs_command" -f -a "dump" -d 'Print eve
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "keys" -d 'Print the key names, one per line'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "log" -d 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "decode" -d 'Decode a DUMP payload (raw, hex or redis-cli\'s escaped form): check its version and CRC, print its value'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "memory" -d 'Estimate each key\'s memory in Redis 7.0 (rdbtools\' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
@@ -140,6 +141,33 @@ complete -c redfile -n "__fish_redfile_using_subcommand decode" -l hex -d 'The p
 complete -c redfile -n "__fish_redfile_using_subcommand decode" -l no-check -d 'Decode even when the version or the checksum is wrong'
 complete -c redfile -n "__fish_redfile_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c redfile -n "__fish_redfile_using_subcommand decode" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l top -d 'Only the N biggest keys, largest first (a table unless --format csv)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l separator -d 'Prefix separator for --by-prefix' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l depth -d 'Prefix levels for --by-prefix' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l format -d 'Output of --top (table, csv) and --by-prefix (table, csv, svg)' -r -f -a "table\t'A table'
+csv\t'CSV'
+svg\t'A flame graph as SVG (with --by-prefix): width is bytes, hover for prefix, bytes and keys'"
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l db -d 'Only this database (repeatable)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l match -d 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\\` escapes, as KEYS and SCAN MATCH)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l regex -d 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key\'s bytes)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l type -d 'Only keys of this type (repeatable)' -r -f -a "string\t'Strings (also HyperLogLogs and bitmaps)'
+list\t'Lists'
+set\t'Sets'
+zset\t'Sorted sets'
+hash\t'Hashes'
+stream\t'Streams'
+module\t'Module values'
+array\t'Redis 8.8 arrays'"
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l expired -d 'Keys already expired at "now": include, exclude, or only them' -r -f -a "include\t'Keep them (the file holds them)'
+exclude\t'Leave them out (what a server loading the file keeps)'
+only\t'Only them'"
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l now -d '"Now" for --expired, as Unix seconds (default: the file\'s ctime aux field, else the current time)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l min-size -d 'Only values taking at least this many bytes in the file (their RDB encoding)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l limit -d 'Stop after this many keys' -r
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -l by-prefix -d 'Totals per key prefix, at every level up to --depth'
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c redfile -n "__fish_redfile_using_subcommand memory" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l seed -d 'Seed of the generator' -r
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l keys -d 'About how many keys each dataset holds' -r
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l out -d 'Directory to write (created; must be empty unless --force)' -r -F
@@ -175,20 +203,21 @@ complete -c redfile -n "__fish_redfile_using_subcommand completions" -s V -l ver
 complete -c redfile -n "__fish_redfile_using_subcommand man" -l out-dir -d 'Write `redfile.1` and `redfile-<subcommand>.1` files here' -r -F
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s h -l help -d 'Print help'
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s V -l version -d 'Print version'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "keys" -d 'Print the key names, one per line'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "log" -d 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "decode" -d 'Decode a DUMP payload (raw, hex or redis-cli\'s escaped form): check its version and CRC, print its value'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "diff" -d 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "compat" -d 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "split" -d 'Split a dataset into per-shard files by Redis Cluster hash slot'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode gen check-aof check-rdb diff compat split completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "keys" -d 'Print the key names, one per line'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "log" -d 'List the commands of an AOF as JSON Lines (file, offset, db, time, arguments), select what touched a key, or sum them up (--stats)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "decode" -d 'Decode a DUMP payload (raw, hex or redis-cli\'s escaped form): check its version and CRC, print its value'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "memory" -d 'Estimate each key\'s memory in Redis 7.0 (rdbtools\' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "diff" -d 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "compat" -d 'Tell whether a server version (redis-7.0, valkey-9.0 ...) can load a file, and what blocks it'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "split" -d 'Split a dataset into per-shard files by Redis Cluster hash slot'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -147,6 +147,21 @@ impl<'a> KeyItem<'a> {
         }
     }
 
+    /// The value's layout and still-encoded body with its offset in the
+    /// file, when it comes from an RDB record held whole (`None` for a
+    /// replayed AOF, or a value walked without being held).
+    pub fn encoded(&self) -> Option<(ObjectKind, &'a [u8], u64)> {
+        match self.src {
+            Source::Rdb {
+                kind,
+                body,
+                body_offset,
+                held: true,
+            } => Some((kind, body, body_offset)),
+            _ => None,
+        }
+    }
+
     /// The key as a dataset entry (value decoded for an RDB record).
     pub fn entry(&self) -> Result<Cow<'a, Entry>, InspectError> {
         if let Source::Model(e) = self.src {

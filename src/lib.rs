@@ -20,6 +20,7 @@ pub mod gen;
 pub mod input;
 pub mod inspect;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod payload;
 pub mod progress;

@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 16] = [
+const SUBCOMMANDS: [&str; 17] = [
     "check",
     "fix",
     "info",
@@ -31,6 +31,7 @@ const SUBCOMMANDS: [&str; 16] = [
     "diff",
     "compat",
     "split",
+    "memory",
 ];
 
 fn updating() -> bool {

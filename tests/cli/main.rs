@@ -18,6 +18,7 @@ mod info;
 mod interop;
 mod keys;
 mod log;
+mod memory;
 mod mutate;
 mod peers;
 mod redis;

@@ -40,6 +40,9 @@ pub enum Command {
     /// Decode a DUMP payload (raw, hex or redis-cli's escaped form): check
     /// its version and CRC, print its value.
     Decode(cmd::decode::DecodeArgs),
+    /// Estimate each key's memory in Redis 7.0 (rdbtools' memory CSV),
+    /// the biggest keys, or totals per prefix (table, CSV, flame graph).
+    Memory(cmd::memory::MemoryArgs),
     /// Write a deterministic fixture set (RDB per version, AOFs, damaged
     /// copies) from a seeded dataset.
     Gen(cmd::gen::GenArgs),

@@ -15,6 +15,7 @@ pub mod info;
 pub mod keys;
 pub mod log;
 pub mod man;
+pub mod memory;
 pub mod split;
 
 use crate::cli::{Cli, Command};
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Keys(args) => keys::run(args),
         Command::Log(args) => log::run(args),
         Command::Decode(args) => decode::run(args),
+        Command::Memory(args) => memory::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Diff(args) => diff::run(args),
