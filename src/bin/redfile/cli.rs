@@ -37,6 +37,9 @@ pub enum Command {
     /// Write a deterministic fixture set (RDB per version, AOFs, damaged
     /// copies) from a seeded dataset.
     Gen(cmd::gen::GenArgs),
+    /// Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF
+    /// directory, for a chosen RDB version and Redis release.
+    Convert(cmd::convert::ConvertArgs),
     /// Drop-in replacement for redis-check-aof (same arguments, output,
     /// exit codes).
     CheckAof(cmd::check_aof::CheckAofArgs),

@@ -4,6 +4,7 @@ pub mod check;
 pub mod check_aof;
 pub mod check_rdb;
 pub mod completions;
+pub mod convert;
 pub mod digest;
 pub mod dump;
 pub mod fix;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Keys(args) => keys::run(args),
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
