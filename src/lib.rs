@@ -18,6 +18,7 @@ pub mod input;
 pub mod inspect;
 pub mod load;
 pub mod lossy;
+pub mod merge;
 pub mod model;
 pub mod progress;
 pub mod rdb;

@@ -40,6 +40,9 @@ pub enum Command {
     /// Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF
     /// directory, for a chosen RDB version and Redis release.
     Convert(cmd::convert::ConvertArgs),
+    /// Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part
+    /// directory or a compacted RDB, after checking the tail applies.
+    Merge(cmd::merge::MergeArgs),
     /// Drop-in replacement for redis-check-aof (same arguments, output,
     /// exit codes).
     CheckAof(cmd::check_aof::CheckAofArgs),

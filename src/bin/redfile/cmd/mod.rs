@@ -12,6 +12,7 @@ pub mod gen;
 pub mod info;
 pub mod keys;
 pub mod man;
+pub mod merge;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitStatus;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::CheckAof(args) => check_aof::run(args),
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
