@@ -25,6 +25,7 @@ pub mod rdb;
 pub mod readahead;
 pub mod repair;
 pub mod replay;
+pub mod rewrite_aof;
 pub mod write_aof;
 
 #[cfg(test)]

@@ -43,6 +43,9 @@ pub enum Command {
     /// Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part
     /// directory or a compacted RDB, after checking the tail applies.
     Merge(cmd::merge::MergeArgs),
+    /// Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh
+    /// manifest for a multi-part directory.
+    Rewrite(cmd::rewrite::RewriteArgs),
     /// Drop-in replacement for redis-check-aof (same arguments, output,
     /// exit codes).
     CheckAof(cmd::check_aof::CheckAofArgs),

@@ -13,6 +13,7 @@ pub mod info;
 pub mod keys;
 pub mod man;
 pub mod merge;
+pub mod rewrite;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitStatus;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::CheckRdb(args) => check_rdb::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Rewrite(args) => rewrite::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
