@@ -378,4 +378,3 @@ fn rewrite_dir(
         },
     ))
 }
-

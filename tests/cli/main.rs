@@ -4,6 +4,7 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 mod aof;
 mod check;
+mod convert;
 mod digest;
 mod docs;
 mod dropin;
