@@ -204,12 +204,16 @@ pub fn apply_tail(
     let mut scanner = AofScanner::new(BufReader::with_capacity(1 << 20, f), 0);
     let mut check = TailCheck::default();
     let mut multi_at = None;
+    let mut damaged = false;
     loop {
         let item = match scanner.next_item() {
             Ok(Some(item)) => item,
             Ok(None) => break,
             Err(e) => {
-                check.push(e.offset, b"(resp)", &e);
+                // The scanner names the problem (a cut record, a MULTI
+                // without EXEC, bytes that are not RESP).
+                check.push(e.offset, b"(file)", &e.kind);
+                damaged = true;
                 break;
             }
         };
@@ -239,7 +243,7 @@ pub fn apply_tail(
         }
     }
     progress.finish();
-    if engine.in_multi() {
+    if engine.in_multi() && !damaged {
         check.push(
             multi_at.unwrap_or(0),
             b"MULTI",
@@ -312,20 +316,19 @@ fn check_tail_file(tail: &Path) -> Result<(), MergeError> {
 /// Copies the first `len` bytes of `path` (all when `None`).
 fn copy_from(path: &Path, len: Option<u64>, out: &mut impl Write) -> io::Result<()> {
     let f = File::open(path)?;
-    let copied = match len {
+    match len {
         Some(n) => {
-            let c = io::copy(&mut f.take(n), out)?;
-            if c != n {
+            if io::copy(&mut f.take(n), out)? != n {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
                     format!("{} shrank while copying", path.display()),
                 ));
             }
-            c
         }
-        None => io::copy(&mut { f }, out)?,
-    };
-    let _ = copied;
+        None => {
+            io::copy(&mut { f }, out)?;
+        }
+    }
     out.flush()
 }
 

@@ -15,9 +15,11 @@ mod gen;
 mod info;
 mod interop;
 mod keys;
+mod merge;
 mod mutate;
 mod peers;
 mod redis;
+mod rewrite;
 mod roundtrip;
 
 use std::path::{Path, PathBuf};
