@@ -28,6 +28,9 @@ _redfile() {
             redfile,completions)
                 cmd="redfile__subcmd__completions"
                 ;;
+            redfile,convert)
+                cmd="redfile__subcmd__convert"
+                ;;
             redfile,digest)
                 cmd="redfile__subcmd__digest"
                 ;;
@@ -52,6 +55,12 @@ _redfile() {
             redfile,man)
                 cmd="redfile__subcmd__man"
                 ;;
+            redfile,merge)
+                cmd="redfile__subcmd__merge"
+                ;;
+            redfile,rewrite)
+                cmd="redfile__subcmd__rewrite"
+                ;;
             redfile__subcmd__help,check)
                 cmd="redfile__subcmd__help__subcmd__check"
                 ;;
@@ -63,6 +72,9 @@ _redfile() {
                 ;;
             redfile__subcmd__help,completions)
                 cmd="redfile__subcmd__help__subcmd__completions"
+                ;;
+            redfile__subcmd__help,convert)
+                cmd="redfile__subcmd__help__subcmd__convert"
                 ;;
             redfile__subcmd__help,digest)
                 cmd="redfile__subcmd__help__subcmd__digest"
@@ -88,6 +100,12 @@ _redfile() {
             redfile__subcmd__help,man)
                 cmd="redfile__subcmd__help__subcmd__man"
                 ;;
+            redfile__subcmd__help,merge)
+                cmd="redfile__subcmd__help__subcmd__merge"
+                ;;
+            redfile__subcmd__help,rewrite)
+                cmd="redfile__subcmd__help__subcmd__rewrite"
+                ;;
             *)
                 ;;
         esac
@@ -95,7 +113,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check fix info digest dump keys gen check-aof check-rdb completions man help"
+            opts="-h -V --help --version check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +183,44 @@ _redfile() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__convert)
+            opts="-q -h -V --to --rdb-version --redis-version --lossy --base --aof-name --force --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "rdb aof hybrid multipart" -- "${cur}"))
+                    return 0
+                    ;;
+                --rdb-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lossy)
+                    COMPREPLY=($(compgen -W "drop-field-ttl drop-functions drop-stream-idmp drop-stream-nack drop-arrays drop-module-values" -- "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -W "rdb aof" -- "${cur}"))
+                    return 0
+                    ;;
+                --aof-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -293,7 +349,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help)
-            opts="check fix info digest dump keys gen check-aof check-rdb completions man help"
+            opts="check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +405,20 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__convert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -474,6 +544,34 @@ _redfile() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        redfile__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__rewrite)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         redfile__subcmd__info)
             opts="-h -V --json --now --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -547,6 +645,74 @@ _redfile() {
             case "${prev}" in
                 --out-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__merge)
+            opts="-o -q -h -V --output --to --force --overwrite --aof-name --rdb-version --lossy --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -W "hybrid multipart rdb" -- "${cur}"))
+                    return 0
+                    ;;
+                --aof-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rdb-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lossy)
+                    COMPREPLY=($(compgen -W "drop-field-ttl drop-functions drop-stream-idmp drop-stream-nack drop-arrays drop-module-values" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__rewrite)
+            opts="-q -h -V --base --rdb-version --redis-version --lossy --no-backup --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base)
+                    COMPREPLY=($(compgen -W "rdb aof" -- "${cur}"))
+                    return 0
+                    ;;
+                --rdb-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lossy)
+                    COMPREPLY=($(compgen -W "drop-field-ttl drop-functions drop-stream-idmp drop-stream-nack drop-arrays drop-module-values" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -33,6 +33,9 @@ complete -c redfile -n "__fish_redfile_needs_command" -f -a "digest" -d 'Compute
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "keys" -d 'Print the key names, one per line'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "convert" -d 'Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF directory, for a chosen RDB version and Redis release'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "merge" -d 'Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part directory or a compacted RDB, after checking the tail applies'
+complete -c redfile -n "__fish_redfile_needs_command" -f -a "rewrite" -d 'Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh manifest for a multi-part directory'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
 complete -c redfile -n "__fish_redfile_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -114,6 +117,56 @@ complete -c redfile -n "__fish_redfile_using_subcommand gen" -l out -d 'Director
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -l force -d 'Replace the contents of a non-empty output directory'
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -s h -l help -d 'Print help'
 complete -c redfile -n "__fish_redfile_using_subcommand gen" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l to -d 'The output format' -r -f -a "rdb\t'An RDB file'
+aof\t'A RESP AOF as BGREWRITEAOF writes it (aof-use-rdb-preamble no)'
+hybrid\t'A single AOF starting with an RDB preamble (Redis 4.0-6.2)'
+multipart\t'A Redis 7 multi-part AOF directory (BASE, empty INCR, manifest)'"
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l rdb-version -d 'RDB version to write, 9 to 14 (default: the input\'s when redfile writes it, else the one --redis-version writes, else the newest)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l redis-version -d 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l lossy -d 'Give up data the target cannot express instead of refusing (repeatable)' -r -f -a "drop-field-ttl\t'Hash field TTLs (RDB < 12, Redis < 7.4): the fields stay, persistent'
+drop-functions\t'Function libraries (RDB 9, Redis < 7.0)'
+drop-stream-idmp\t'Stream idempotent-producer state (RDB < 13, Redis < 8.6)'
+drop-stream-nack\t'Stream NACK zones (RDB < 14, Redis < 8.8)'
+drop-arrays\t'Array keys (RDB < 14, Redis < 8.8)'
+drop-module-values\t'Module keys (an AOF cannot hold them)'"
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l base -d 'For multipart: the BASE format' -r -f -a "rdb\t'An RDB image (aof-use-rdb-preamble yes)'
+aof\t'RESP commands (aof-use-rdb-preamble no)'"
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l aof-name -d 'For multipart: appendfilename, the prefix of the file names' -r
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l force -d 'Replace OUT if it exists'
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -s o -l output -d 'The output file (the directory itself for multipart)' -r -F
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -l to -d 'The output format' -r -f -a "hybrid\t'One file: the base\'s RDB bytes, then the tail verbatim'
+multipart\t'A Redis 7 directory: the base as BASE, the tail as INCR, a manifest'
+rdb\t'The base with the tail applied, as an RDB'"
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -l aof-name -d 'For multipart: appendfilename, the prefix of the file names' -r
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -l rdb-version -d 'For rdb: the RDB version (default: the base\'s)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -l lossy -d 'For rdb: give up data the version cannot express (repeatable)' -r -f -a "drop-field-ttl\t'Hash field TTLs (RDB < 12, Redis < 7.4): the fields stay, persistent'
+drop-functions\t'Function libraries (RDB 9, Redis < 7.0)'
+drop-stream-idmp\t'Stream idempotent-producer state (RDB < 13, Redis < 8.6)'
+drop-stream-nack\t'Stream NACK zones (RDB < 14, Redis < 8.8)'
+drop-arrays\t'Array keys (RDB < 14, Redis < 8.8)'
+drop-module-values\t'Module keys (an AOF cannot hold them)'"
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -l force -d 'Write even when part of the tail cannot be applied'
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -l overwrite -d 'Replace OUT if it exists'
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c redfile -n "__fish_redfile_using_subcommand merge" -s V -l version -d 'Print version'
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l base -d 'The new base\'s format' -r -f -a "rdb\t'An RDB image (aof-use-rdb-preamble yes)'
+aof\t'RESP commands (aof-use-rdb-preamble no)'"
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l rdb-version -d 'RDB version to write, 9 to 14 (default: the input\'s when redfile writes it, else the one --redis-version writes, else the newest)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l redis-version -d 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l lossy -d 'Give up data the target cannot express instead of refusing (repeatable)' -r -f -a "drop-field-ttl\t'Hash field TTLs (RDB < 12, Redis < 7.4): the fields stay, persistent'
+drop-functions\t'Function libraries (RDB 9, Redis < 7.0)'
+drop-stream-idmp\t'Stream idempotent-producer state (RDB < 13, Redis < 8.6)'
+drop-stream-nack\t'Stream NACK zones (RDB < 14, Redis < 8.8)'
+drop-arrays\t'Array keys (RDB < 14, Redis < 8.8)'
+drop-module-values\t'Module keys (an AOF cannot hold them)'"
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l no-backup -d 'Do not keep the previous file(s)'
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -s q -l quiet -d 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand check-aof" -s h -l help -d 'Print help'
 complete -c redfile -n "__fish_redfile_using_subcommand check-aof" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand check-rdb" -s h -l help -d 'Print help'
@@ -123,15 +176,18 @@ complete -c redfile -n "__fish_redfile_using_subcommand completions" -s V -l ver
 complete -c redfile -n "__fish_redfile_using_subcommand man" -l out-dir -d 'Write `redfile.1` and `redfile-<subcommand>.1` files here' -r -F
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s h -l help -d 'Print help'
 complete -c redfile -n "__fish_redfile_using_subcommand man" -s V -l version -d 'Print version'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "keys" -d 'Print the key names, one per line'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "man" -d 'Print or write man pages'
-complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen check-aof check-rdb completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "check" -d 'Verify RDB and AOF files (single, preamble, multi-part): structure, checksums and (with --deep) every encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "fix" -d 'Repair an AOF: cut an incomplete tail, or salvage around damage'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "info" -d 'Summarize an RDB file: version, aux fields, keys per db, type and encoding'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "digest" -d 'Compute the DEBUG DIGEST of an RDB file, as a server that loaded it reports it'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "dump" -d 'Print every key with its type, encoding, expiry and value (JSON, JSON Lines, CSV, RESP or redis-cli commands)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "keys" -d 'Print the key names, one per line'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "gen" -d 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "convert" -d 'Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF directory, for a chosen RDB version and Redis release'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "merge" -d 'Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part directory or a compacted RDB, after checking the tail applies'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "rewrite" -d 'Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh manifest for a multi-part directory'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "check-aof" -d 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "check-rdb" -d 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "man" -d 'Print or write man pages'
+complete -c redfile -n "__fish_redfile_using_subcommand help; and not __fish_seen_subcommand_from check fix info digest dump keys gen convert merge rewrite check-aof check-rdb completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

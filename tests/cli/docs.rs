@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 14] = [
     "check",
     "fix",
     "info",
@@ -26,6 +26,9 @@ const SUBCOMMANDS: [&str; 11] = [
     "gen",
     "dump",
     "keys",
+    "convert",
+    "merge",
+    "rewrite",
 ];
 
 fn updating() -> bool {
