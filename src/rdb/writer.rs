@@ -609,10 +609,10 @@ fn value_lacks(value: &Value, version: u32) -> Lossy {
     let lacks = |f: Feature| version < f.since_version();
     let mut set = Lossy::REFUSE;
     match value {
-        Value::Hash(h) if lacks(Feature::HashFieldTtl) => {
-            if h.iter().any(|f| f.expire_ms.is_some()) {
-                set = set.giving_up(Feature::HashFieldTtl);
-            }
+        Value::Hash(h)
+            if lacks(Feature::HashFieldTtl) && h.iter().any(|f| f.expire_ms.is_some()) =>
+        {
+            set = set.giving_up(Feature::HashFieldTtl);
         }
         Value::Stream(s) => {
             if lacks(Feature::StreamNack) && s.groups.iter().any(|g| !g.nacked.is_empty()) {

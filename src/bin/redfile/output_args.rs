@@ -11,8 +11,10 @@ use redfile::lossy::{GiveUp, GiveUps, Loss};
 
 use crate::exit::ExitStatus;
 
-/// `--lossy` values: one explicit give-up each.
+/// `--lossy` values: one explicit give-up each (the `drop-` prefix is the
+/// user-facing name, so the variants keep it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(clippy::enum_variant_names)]
 pub enum LossyArg {
     /// Hash field TTLs (RDB < 12, Redis < 7.4): the fields stay, persistent.
     DropFieldTtl,
