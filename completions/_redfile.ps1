@@ -35,6 +35,9 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value')
             [CompletionResult]::new('memory', 'memory', [CompletionResultType]::ParameterValue, 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)')
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF directory, for a chosen RDB version and Redis release')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part directory or a compacted RDB, after checking the tail applies')
+            [CompletionResult]::new('rewrite', 'rewrite', [CompletionResultType]::ParameterValue, 'Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh manifest for a multi-part directory')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key')
@@ -191,6 +194,53 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'redfile;convert' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The output format')
+            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)')
+            [CompletionResult]::new('--redis-version', '--redis-version', [CompletionResultType]::ParameterName, 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)')
+            [CompletionResult]::new('--lossy', '--lossy', [CompletionResultType]::ParameterName, 'Give up data the target cannot express instead of refusing (repeatable)')
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'For multipart: the BASE format')
+            [CompletionResult]::new('--aof-name', '--aof-name', [CompletionResultType]::ParameterName, 'For multipart: appendfilename, the prefix of the file names')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace OUT if it exists')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'redfile;merge' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The output file (the directory itself for multipart)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The output file (the directory itself for multipart)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The output format')
+            [CompletionResult]::new('--aof-name', '--aof-name', [CompletionResultType]::ParameterName, 'For multipart: appendfilename, the prefix of the file names')
+            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'For rdb: the RDB version (default: the base''s)')
+            [CompletionResult]::new('--lossy', '--lossy', [CompletionResultType]::ParameterName, 'For rdb: give up data the version cannot express (repeatable)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write even when part of the tail cannot be applied')
+            [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace OUT if it exists')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'redfile;rewrite' {
+            [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'The new base''s format')
+            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)')
+            [CompletionResult]::new('--redis-version', '--redis-version', [CompletionResultType]::ParameterName, 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)')
+            [CompletionResult]::new('--lossy', '--lossy', [CompletionResultType]::ParameterName, 'Give up data the target cannot express instead of refusing (repeatable)')
+            [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not keep the previous file(s)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bar on standard error (there is none anyway when it is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'redfile;check-aof' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -268,6 +318,9 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value')
             [CompletionResult]::new('memory', 'memory', [CompletionResultType]::ParameterValue, 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)')
             [CompletionResult]::new('gen', 'gen', [CompletionResultType]::ParameterValue, 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF directory, for a chosen RDB version and Redis release')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part directory or a compacted RDB, after checking the tail applies')
+            [CompletionResult]::new('rewrite', 'rewrite', [CompletionResultType]::ParameterValue, 'Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh manifest for a multi-part directory')
             [CompletionResult]::new('check-aof', 'check-aof', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)')
             [CompletionResult]::new('check-rdb', 'check-rdb', [CompletionResultType]::ParameterValue, 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key')
@@ -306,6 +359,15 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
             break
         }
         'redfile;help;gen' {
+            break
+        }
+        'redfile;help;convert' {
+            break
+        }
+        'redfile;help;merge' {
+            break
+        }
+        'redfile;help;rewrite' {
             break
         }
         'redfile;help;check-aof' {

@@ -31,6 +31,9 @@ _redfile() {
             redfile,completions)
                 cmd="redfile__subcmd__completions"
                 ;;
+            redfile,convert)
+                cmd="redfile__subcmd__convert"
+                ;;
             redfile,decode)
                 cmd="redfile__subcmd__decode"
                 ;;
@@ -67,6 +70,12 @@ _redfile() {
             redfile,memory)
                 cmd="redfile__subcmd__memory"
                 ;;
+            redfile,merge)
+                cmd="redfile__subcmd__merge"
+                ;;
+            redfile,rewrite)
+                cmd="redfile__subcmd__rewrite"
+                ;;
             redfile,split)
                 cmd="redfile__subcmd__split"
                 ;;
@@ -84,6 +93,9 @@ _redfile() {
                 ;;
             redfile__subcmd__help,completions)
                 cmd="redfile__subcmd__help__subcmd__completions"
+                ;;
+            redfile__subcmd__help,convert)
+                cmd="redfile__subcmd__help__subcmd__convert"
                 ;;
             redfile__subcmd__help,decode)
                 cmd="redfile__subcmd__help__subcmd__decode"
@@ -121,6 +133,12 @@ _redfile() {
             redfile__subcmd__help,memory)
                 cmd="redfile__subcmd__help__subcmd__memory"
                 ;;
+            redfile__subcmd__help,merge)
+                cmd="redfile__subcmd__help__subcmd__merge"
+                ;;
+            redfile__subcmd__help,rewrite)
+                cmd="redfile__subcmd__help__subcmd__rewrite"
+                ;;
             redfile__subcmd__help,split)
                 cmd="redfile__subcmd__help__subcmd__split"
                 ;;
@@ -131,7 +149,7 @@ _redfile() {
 
     case "${cmd}" in
         redfile)
-            opts="-h -V --help --version check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help"
+            opts="-h -V --help --version check fix info digest dump keys log decode memory gen convert merge rewrite check-aof check-rdb diff compat split completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,6 +237,44 @@ _redfile() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__convert)
+            opts="-q -h -V --to --rdb-version --redis-version --lossy --base --aof-name --force --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "rdb aof hybrid multipart" -- "${cur}"))
+                    return 0
+                    ;;
+                --rdb-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lossy)
+                    COMPREPLY=($(compgen -W "drop-field-ttl drop-functions drop-stream-idmp drop-stream-nack drop-arrays drop-module-values" -- "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -W "rdb aof" -- "${cur}"))
+                    return 0
+                    ;;
+                --aof-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -399,7 +455,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help)
-            opts="check fix info digest dump keys log decode memory gen check-aof check-rdb diff compat split completions man help"
+            opts="check fix info digest dump keys log decode memory gen convert merge rewrite check-aof check-rdb diff compat split completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +525,20 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__convert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -637,6 +707,34 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__help__subcmd__memory)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__help__subcmd__rewrite)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -841,6 +939,74 @@ _redfile() {
                     ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__merge)
+            opts="-o -q -h -V --output --to --force --overwrite --aof-name --rdb-version --lossy --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -W "hybrid multipart rdb" -- "${cur}"))
+                    return 0
+                    ;;
+                --aof-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rdb-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lossy)
+                    COMPREPLY=($(compgen -W "drop-field-ttl drop-functions drop-stream-idmp drop-stream-nack drop-arrays drop-module-values" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        redfile__subcmd__rewrite)
+            opts="-q -h -V --base --rdb-version --redis-version --lossy --no-backup --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base)
+                    COMPREPLY=($(compgen -W "rdb aof" -- "${cur}"))
+                    return 0
+                    ;;
+                --rdb-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lossy)
+                    COMPREPLY=($(compgen -W "drop-field-ttl drop-functions drop-stream-idmp drop-stream-nack drop-arrays drop-module-values" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -32,6 +32,9 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand decode 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value'
             cand memory 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
+            cand convert 'Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF directory, for a chosen RDB version and Redis release'
+            cand merge 'Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part directory or a compacted RDB, after checking the tail applies'
+            cand rewrite 'Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh manifest for a multi-part directory'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand diff 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
@@ -177,6 +180,50 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'redfile;convert'= {
+            cand --to 'The output format'
+            cand --rdb-version 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)'
+            cand --redis-version 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)'
+            cand --lossy 'Give up data the target cannot express instead of refusing (repeatable)'
+            cand --base 'For multipart: the BASE format'
+            cand --aof-name 'For multipart: appendfilename, the prefix of the file names'
+            cand --force 'Replace OUT if it exists'
+            cand -q 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand --quiet 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;merge'= {
+            cand -o 'The output file (the directory itself for multipart)'
+            cand --output 'The output file (the directory itself for multipart)'
+            cand --to 'The output format'
+            cand --aof-name 'For multipart: appendfilename, the prefix of the file names'
+            cand --rdb-version 'For rdb: the RDB version (default: the base''s)'
+            cand --lossy 'For rdb: give up data the version cannot express (repeatable)'
+            cand --force 'Write even when part of the tail cannot be applied'
+            cand --overwrite 'Replace OUT if it exists'
+            cand -q 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand --quiet 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'redfile;rewrite'= {
+            cand --base 'The new base''s format'
+            cand --rdb-version 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)'
+            cand --redis-version 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)'
+            cand --lossy 'Give up data the target cannot express instead of refusing (repeatable)'
+            cand --no-backup 'Do not keep the previous file(s)'
+            cand -q 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand --quiet 'No progress bar on standard error (there is none anyway when it is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'redfile;check-aof'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -247,6 +294,9 @@ set edit:completion:arg-completer[redfile] = {|@words|
             cand decode 'Decode a DUMP payload (raw, hex or redis-cli''s escaped form): check its version and CRC, print its value'
             cand memory 'Estimate each key''s memory in Redis 7.0 (rdbtools'' memory CSV), the biggest keys, or totals per prefix (table, CSV, flame graph)'
             cand gen 'Write a deterministic fixture set (RDB per version, AOFs, damaged copies) from a seeded dataset'
+            cand convert 'Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF directory, for a chosen RDB version and Redis release'
+            cand merge 'Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part directory or a compacted RDB, after checking the tail applies'
+            cand rewrite 'Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh manifest for a multi-part directory'
             cand check-aof 'Drop-in replacement for redis-check-aof (same arguments, output, exit codes)'
             cand check-rdb 'Drop-in replacement for redis-check-rdb (same arguments, output, exit codes)'
             cand diff 'Compare two datasets (RDB, AOF, multi-part, in any mix) key by key'
@@ -275,6 +325,12 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;help;memory'= {
         }
         &'redfile;help;gen'= {
+        }
+        &'redfile;help;convert'= {
+        }
+        &'redfile;help;merge'= {
+        }
+        &'redfile;help;rewrite'= {
         }
         &'redfile;help;check-aof'= {
         }

@@ -135,6 +135,65 @@ where
     result
 }
 
+/// Whether a new file may take the place of an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clobber {
+    /// Fail with `AlreadyExists` when the path exists (checked again at
+    /// the last moment: the file is linked into place, never renamed over).
+    #[default]
+    Refuse,
+    /// Replace it atomically.
+    Replace,
+}
+
+/// Creates `path` with what `fill` writes: into a temporary file beside
+/// it, fsynced, then moved into place and the directory fsynced, so that
+/// `path` never holds a partial file. A failure removes the temporary
+/// file. Returns the new file's size.
+pub fn create_with<E, F>(path: &Path, clobber: Clobber, fill: F) -> Result<u64, E>
+where
+    E: From<io::Error>,
+    F: FnOnce(&mut File) -> Result<(), E>,
+{
+    if clobber == Clobber::Refuse && fs::symlink_metadata(path).is_ok() {
+        return Err(exists(path).into());
+    }
+    let (tmp, mut file) = create_temp(path)?;
+    let staged = (|| {
+        fill(&mut file)?;
+        file.flush()?;
+        file.sync_all()?;
+        Ok::<u64, E>(file.metadata()?.len())
+    })();
+    let result = staged.and_then(|len| {
+        match clobber {
+            Clobber::Replace => fs::rename(&tmp, path)?,
+            // A hard link fails if the name was taken meanwhile.
+            Clobber::Refuse => match fs::hard_link(&tmp, path) {
+                Ok(()) => fs::remove_file(&tmp)?,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    return Err(exists(path).into())
+                }
+                Err(_) if fs::symlink_metadata(path).is_err() => fs::rename(&tmp, path)?,
+                Err(e) => return Err(e.into()),
+            },
+        }
+        sync_dir(&parent_dir(path))?;
+        Ok(len)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn exists(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("{} already exists", path.display()),
+    )
+}
+
 /// Replaces `path` with `bytes` (used for manifests).
 pub fn write_atomic(path: &Path, bytes: &[u8], backup: &BackupPolicy) -> io::Result<Replaced> {
     replace_with(path, backup, |f| f.write_all(bytes))
@@ -227,6 +286,33 @@ mod tests {
         assert!(rewrite_keeping(&p, &[0..4], None, &BackupPolicy::None).is_err());
         assert!(rewrite_keeping(&p, &[2..3, 0..1], None, &BackupPolicy::None).is_err());
         assert_eq!(read(&p), b"abc");
+    }
+
+    #[test]
+    fn creates_without_clobbering() {
+        let (d, p) = setup(b"old");
+        let n = d.path().join("new.rdb");
+        let r: io::Result<u64> = create_with(&n, Clobber::Refuse, |f| f.write_all(b"abc"));
+        assert_eq!(r.ok(), Some(3));
+        assert_eq!(read(&n), b"abc");
+        let r: io::Result<u64> = create_with(&p, Clobber::Refuse, |f| f.write_all(b"x"));
+        assert_eq!(
+            r.err().map(|e| e.kind()),
+            Some(io::ErrorKind::AlreadyExists)
+        );
+        assert_eq!(read(&p), b"old");
+        let r: io::Result<u64> = create_with(&p, Clobber::Replace, |f| f.write_all(b"xy"));
+        assert_eq!(r.ok(), Some(2));
+        assert_eq!(read(&p), b"xy");
+        // A failing fill leaves nothing behind.
+        let gone = d.path().join("gone");
+        let r: io::Result<u64> =
+            create_with(&gone, Clobber::Refuse, |_| Err(io::Error::other("boom")));
+        assert!(r.is_err());
+        let names: Vec<_> = fs::read_dir(d.path())
+            .map(|it| it.filter_map(Result::ok).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 
     #[test]

@@ -22,3 +22,45 @@ pub trait Progress {
 pub struct NoProgress;
 
 impl Progress for NoProgress {}
+
+/// A writer that tells a [`Progress`] how many bytes went through it
+/// (about every MiB): the progress of writing an output file.
+pub struct ProgressWrite<'p, W> {
+    inner: W,
+    progress: &'p dyn Progress,
+    written: u64,
+    reported: u64,
+}
+
+impl<'p, W> ProgressWrite<'p, W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W, progress: &'p dyn Progress) -> Self {
+        ProgressWrite {
+            inner,
+            progress,
+            written: 0,
+            reported: 0,
+        }
+    }
+
+    /// Bytes written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for ProgressWrite<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        if self.written >= self.reported + (1 << 20) {
+            self.reported = self.written;
+            self.progress.at(self.written);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

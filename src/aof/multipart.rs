@@ -138,6 +138,9 @@ pub enum MultiPartError {
     /// Producing the BASE content failed.
     #[error("writing the base file: {0}")]
     Base(Box<dyn StdError + Send + Sync>),
+    /// Producing the INCR content failed.
+    #[error("writing the incr file: {0}")]
+    Incr(Box<dyn StdError + Send + Sync>),
     /// The manifest could not be encoded.
     #[error(transparent)]
     Manifest(#[from] super::manifest::ManifestError),
@@ -175,6 +178,27 @@ where
     F: FnOnce(&mut BufWriter<File>) -> Result<(), E>,
     E: Into<Box<dyn StdError + Send + Sync>>,
 {
+    write_multipart_with(parent, names, kind, fill_base, |w| {
+        w.write_all(incr)
+            .map_err(|e| Box::new(e) as Box<dyn StdError + Send + Sync>)
+    })
+}
+
+/// [`write_multipart`] with the INCR content written by `fill_incr` too
+/// (a large tail copied from a file, never held in memory).
+pub fn write_multipart_with<F, G, E, E2>(
+    parent: &Path,
+    names: &AofNames,
+    kind: BaseKind,
+    fill_base: F,
+    fill_incr: G,
+) -> Result<MultiPartWritten, MultiPartError>
+where
+    F: FnOnce(&mut BufWriter<File>) -> Result<(), E>,
+    E: Into<Box<dyn StdError + Send + Sync>>,
+    G: FnOnce(&mut BufWriter<File>) -> Result<(), E2>,
+    E2: Into<Box<dyn StdError + Send + Sync>>,
+{
     names.validate()?;
     let target = parent.join(&names.dirname);
     if fs::symlink_metadata(&target).is_ok() {
@@ -190,7 +214,9 @@ where
         fill_base(&mut w).map_err(|e| MultiPartError::Base(e.into()))?;
         let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
-        write_synced(&tmp.join(names.incr_file(seq)), incr)?;
+        let mut w = BufWriter::new(create_new(&tmp.join(names.incr_file(seq)))?);
+        fill_incr(&mut w).map_err(|e| MultiPartError::Incr(e.into()))?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         write_synced(&tmp.join(names.manifest_file()), &manifest_bytes)?;
         sync_dir(&tmp)?;
         if fs::symlink_metadata(&target).is_ok() {

@@ -7,6 +7,7 @@
 
 mod dataset;
 mod stream;
+mod strip;
 mod value;
 
 pub use dataset::{Dataset, Db, Entry, ModuleAuxData};

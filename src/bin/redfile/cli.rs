@@ -46,6 +46,15 @@ pub enum Command {
     /// Write a deterministic fixture set (RDB per version, AOFs, damaged
     /// copies) from a seeded dataset.
     Gen(cmd::gen::GenArgs),
+    /// Convert any input to an RDB, AOF, hybrid AOF or multi-part AOF
+    /// directory, for a chosen RDB version and Redis release.
+    Convert(cmd::convert::ConvertArgs),
+    /// Merge an RDB base and an AOF tail into a hybrid AOF, a multi-part
+    /// directory or a compacted RDB, after checking the tail applies.
+    Merge(cmd::merge::MergeArgs),
+    /// Rewrite an AOF offline (BGREWRITEAOF): one compact base, a fresh
+    /// manifest for a multi-part directory.
+    Rewrite(cmd::rewrite::RewriteArgs),
     /// Drop-in replacement for redis-check-aof (same arguments, output,
     /// exit codes).
     CheckAof(cmd::check_aof::CheckAofArgs),

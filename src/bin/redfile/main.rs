@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod exit;
 mod filter_args;
+mod output_args;
 mod progress;
 mod render;
 mod render_aof;

@@ -959,3 +959,62 @@ fn every_fixture_round_trips_at_its_version() {
         eprintln!("rewrote {done} fixtures; skipped: {notes:#?}");
     }
 }
+
+/// `Lossy` gives up exactly the features it names: field TTLs are
+/// dropped from the value written (the fields stay), a given-up array
+/// key is left out, functions are skipped; anything else is still
+/// refused, and `inexpressible` lists only what is not given up.
+#[test]
+fn lossy_gives_up_only_what_it_names() {
+    let mut ds = Dataset::default();
+    ds.functions.push(b(
+        "#!lua name=l\nredis.register_function('f', function() return 1 end)",
+    ));
+    let db = ds.dbs.entry(0).or_default();
+    db.entries.push(Entry::new(
+        "h",
+        Value::Hash(vec![
+            hf("a", "1", Some(4_102_444_800_000)),
+            hf("b", "2", None),
+        ]),
+    ));
+    db.entries.push(Entry::new(
+        "arr",
+        Value::Array(ArrayValue {
+            elements: vec![(3, b("x"))],
+            insert_idx: None,
+        }),
+    ));
+    db.entries.push(Entry::new("s", Value::String(b("v"))));
+    let refuse = WriteOptions::for_version(9);
+    assert_eq!(inexpressible(&ds, &refuse).len(), 3);
+    let ttl_only = WriteOptions {
+        lossy: Lossy::REFUSE.giving_up(Feature::HashFieldTtl),
+        ..WriteOptions::for_version(9)
+    };
+    let left: Vec<Feature> = inexpressible(&ds, &ttl_only)
+        .iter()
+        .map(|i| i.feature)
+        .collect();
+    assert_eq!(left, [Feature::Functions, Feature::Array]);
+    assert!(write_dataset(&ds, &ttl_only, Vec::new()).is_err());
+
+    let all = WriteOptions {
+        lossy: ttl_only
+            .lossy
+            .giving_up(Feature::Array)
+            .giving_up(Feature::Functions),
+        ..WriteOptions::for_version(9)
+    };
+    assert!(inexpressible(&ds, &all).is_empty());
+    let (back, _) = read_back(&write(&ds, &all));
+    assert!(back.functions.is_empty());
+    let keys = &back.dbs[&0].entries;
+    assert_eq!(keys.len(), 2, "the array key is left out");
+    assert_eq!(
+        keys[0].value,
+        Value::Hash(vec![hf("a", "1", None), hf("b", "2", None)])
+    );
+    // One value alone: a given-up array has no bytes.
+    assert!(encode_value(&ds.dbs[&0].entries[1].value, &all).is_err());
+}

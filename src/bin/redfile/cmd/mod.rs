@@ -5,6 +5,7 @@ pub mod check_aof;
 pub mod check_rdb;
 pub mod compat;
 pub mod completions;
+pub mod convert;
 pub mod decode;
 pub mod diff;
 pub mod digest;
@@ -16,6 +17,8 @@ pub mod keys;
 pub mod log;
 pub mod man;
 pub mod memory;
+pub mod merge;
+pub mod rewrite;
 pub mod split;
 
 use crate::cli::{Cli, Command};
@@ -39,6 +42,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Diff(args) => diff::run(args),
         Command::Compat(args) => compat::run(args),
         Command::Split(args) => split::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Rewrite(args) => rewrite::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }
