@@ -191,7 +191,12 @@ fn unescape(input: &[u8]) -> Result<Vec<u8>, PayloadTextError> {
             }
             (&t[1..t.len() - 1], lead + 1)
         }
-        _ => (t, lead),
+        // Without quotes, spaces at either end are payload bytes (sdscatrepr
+        // leaves a 0x20 byte as a space): only the line end is dropped.
+        _ => {
+            let line = input.strip_suffix(b"\n").unwrap_or(input);
+            (line.strip_suffix(b"\r").unwrap_or(line), 0)
+        }
     };
     let mut out = Vec::with_capacity(body.len());
     let mut i = 0;
@@ -521,5 +526,11 @@ mod tests {
             matches!(&e, Err(m) if m.starts_with("unknown RDB version 99 in the footer: expected 1 to 14 (Redis) or 80 (Valkey); CRC-64 mismatch")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn bare_escaped_form_keeps_spaces_at_its_ends() {
+        assert_eq!(unescape(b" a\\x00b \n").ok(), Some(b" a\x00b ".to_vec()));
+        assert_eq!(unescape(b"\" a \"\n").ok(), Some(b" a ".to_vec()));
     }
 }
