@@ -164,11 +164,7 @@ pub fn lzf_decompress(data: &[u8], ulen: u64) -> Result<Vec<u8>, RdbErrorKind> {
         return Err(err("zero uncompressed length"));
     }
     let ulen = usize::try_from(ulen).map_err(|_| err("length too large"))?;
-    let out = lzf::decompress(data, ulen).map_err(|e| err(&format!("{e:?}")))?;
-    if out.len() != ulen {
-        return Err(err(&format!("expanded to {} bytes", out.len())));
-    }
-    Ok(out)
+    crate::codec::lzf::decompress(data, ulen).map_err(|e| err(&e.to_string()))
 }
 
 /// An RDB string (`rdbGenericLoadStringObject`), borrowed.
