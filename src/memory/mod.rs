@@ -77,7 +77,11 @@ pub use prefix::{PrefixRow, PrefixTree, PrefixVisit};
 pub use top::TopKeys;
 
 use crate::inspect::{InspectError, KeyItem};
+use crate::rdb::elements::{Element, ElementSink, QuicklistNode};
+use crate::rdb::object::ObjectError;
 use crate::rdb::RdbError;
+use model::{Shape, Stored};
+use walk::ShapeSink;
 
 /// Why a key's memory could not be estimated.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +105,12 @@ pub enum MemoryError {
         #[source]
         source: Box<InspectError>,
     },
+    /// A collection came without its elements.
+    #[error("key {key}: a collection without elements")]
+    NoElements {
+        /// The key, escaped for display.
+        key: String,
+    },
 }
 
 /// The estimate for one key.
@@ -112,28 +122,79 @@ pub struct KeyMemory {
     pub value: ValueMemory,
 }
 
-/// Estimates what `item` takes in a Redis 7.0 server: from the encoded
-/// body for an RDB record (element by element, nothing kept), else from
-/// the replayed value.
-pub fn estimate(item: &KeyItem<'_>) -> Result<KeyMemory, MemoryError> {
-    let shape = match item.encoded() {
-        Some((kind, body, offset)) => {
-            walk::rdb_shape(kind, body).map_err(|e| MemoryError::Value {
-                key: item.key.escape_ascii().to_string(),
-                source: RdbError::new(offset + e.offset as u64, e.kind),
-            })?
+impl KeyMemory {
+    fn of(key: &[u8], shape: &Shape) -> Self {
+        let value = model::value_memory(shape);
+        KeyMemory {
+            bytes: model::key_overhead(key.len() as u64) + value.bytes,
+            value,
         }
-        None => {
-            let v = item.value().map_err(|source| MemoryError::Inspect {
-                key: item.key.escape_ascii().to_string(),
-                source: Box::new(source),
-            })?;
-            walk::value_shape(&v)
+    }
+}
+
+/// Estimates what `item` takes in a Redis 7.0 server: a collection from
+/// its elements (for an RDB record read from the encoded body, nothing
+/// kept), other values from their body or replayed value.
+pub fn estimate(item: &KeyItem<'_>) -> Result<KeyMemory, MemoryError> {
+    let key = || item.key.escape_ascii().to_string();
+    let damaged = |offset: u64| {
+        move |e: ObjectError| MemoryError::Value {
+            key: key(),
+            source: RdbError::new(offset + e.offset as u64, e.kind),
         }
     };
-    let value = model::value_memory(&shape);
-    Ok(KeyMemory {
-        bytes: model::key_overhead(item.key.len() as u64) + value.bytes,
-        value,
-    })
+    let inspect = |source| MemoryError::Inspect {
+        key: key(),
+        source: Box::new(source),
+    };
+    let mut sink = match item.encoded() {
+        Some((kind, body, offset)) => ShapeSink::for_rdb(kind, body).map_err(damaged(offset))?,
+        None => ShapeSink::new(item.value_type, Stored::Elements),
+    };
+    let visited = match &mut sink {
+        Some(s) => item.visit_elements(s).map_err(inspect)?,
+        None => false,
+    };
+    let shape = match sink {
+        Some(sink) if visited => sink.finish(),
+        _ => match item.encoded() {
+            Some((kind, body, offset)) => walk::rdb_shape(kind, body).map_err(damaged(offset))?,
+            None => {
+                let v = item.value().map_err(inspect)?;
+                walk::value_shape(&v).ok_or_else(|| MemoryError::NoElements { key: key() })?
+            }
+        },
+    };
+    Ok(KeyMemory::of(item.key, &shape))
+}
+
+/// The estimate of a collection too large to hold, gathered from its
+/// elements as the reader walks them (see
+/// [`ValueNeed::Elements`](crate::inspect::ValueNeed::Elements)): memory
+/// stays flat however large the value.
+#[derive(Debug, Clone)]
+pub struct LargeEstimate(ShapeSink);
+
+impl LargeEstimate {
+    /// Starts the estimate of `item` (from
+    /// [`KeyVisitor::large_key_start`](crate::inspect::KeyVisitor::large_key_start));
+    /// `None` for a type without elements. Values walked in pieces are all
+    /// stored element by element (count-prefixed layouts).
+    pub fn start(item: &KeyItem<'_>) -> Option<Self> {
+        ShapeSink::new(item.value_type, Stored::Elements).map(LargeEstimate)
+    }
+
+    /// The estimate once the value ended.
+    pub fn finish(self, item: &KeyItem<'_>) -> KeyMemory {
+        KeyMemory::of(item.key, &self.0.finish())
+    }
+}
+
+impl ElementSink for LargeEstimate {
+    fn element(&mut self, e: Element<'_>) {
+        self.0.element(e);
+    }
+    fn quicklist_node(&mut self, node: QuicklistNode) {
+        self.0.quicklist_node(node);
+    }
 }
