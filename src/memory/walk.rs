@@ -10,7 +10,7 @@ use super::model::{
 use crate::model::{Stream, Value, ValueType};
 use crate::rdb::elements::{Element, ElementSink, QuicklistNode};
 use crate::rdb::encoding::{BlobEntry, Depth};
-use crate::rdb::object::{decode_value, Body, ObjectError};
+use crate::rdb::object::{decode_stream_without_entries, decode_value, Body, ObjectError};
 use crate::rdb::primitives::RdbStr;
 use crate::rdb::{ObjectKind, RdbErrorKind};
 
@@ -173,7 +173,8 @@ pub fn rdb_shape(kind: ObjectKind, body: &[u8]) -> R<Shape> {
             Ok(Shape::string(item(&s)))
         }
         Stream(_) => {
-            // The nodes as stored, then the groups from the decoded value.
+            // The nodes as stored, then the length and groups (decoded
+            // without the entries).
             let (mut r, n) = b.len(body)?;
             let mut shape = StreamShape::default();
             for _ in 0..n {
@@ -190,7 +191,7 @@ pub fn rdb_shape(kind: ObjectKind, body: &[u8]) -> R<Shape> {
                 r = rest;
             }
             shape.node_keys.sort_unstable();
-            if let Value::Stream(s) = decode_value(kind, body, Depth::Header)? {
+            if let Some(s) = decode_stream_without_entries(kind, body, Depth::Header)? {
                 shape.length = s.length;
                 shape.groups = groups(&s);
             }
