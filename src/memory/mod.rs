@@ -198,3 +198,134 @@ impl ElementSink for LargeEstimate {
         self.0.quicklist_node(node);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! A collection walked in pieces (as `inspect` walks one too large to
+    //! hold) is estimated exactly as the same value held whole.
+
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use super::model::{value_memory, ValueMemory};
+    use super::*;
+    use crate::rdb::elements::{visit_elements, ElementPieces};
+    use crate::rdb::encoding::Depth;
+    use crate::rdb::frame::Piece;
+    use crate::rdb::{
+        LargeValues, ObjectKind, PieceSink, RdbReader, ReaderOptions, Record, WalkedKey,
+    };
+
+    /// Reads 7 bytes at a time, so that every record is walked.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(7).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[derive(Default)]
+    struct Walked {
+        current: Option<(Vec<u8>, ObjectKind, ElementPieces, ShapeSink)>,
+        done: BTreeMap<Vec<u8>, (ObjectKind, ValueMemory)>,
+    }
+
+    impl Walked {
+        fn close(&mut self) {
+            if let Some((k, kind, _, sink)) = self.current.take() {
+                self.done.insert(k, (kind, value_memory(&sink.finish())));
+            }
+        }
+    }
+
+    impl PieceSink for Walked {
+        fn begin(&mut self, key: &WalkedKey<'_>) -> bool {
+            self.close();
+            let decoder = ElementPieces::for_kind(key.kind).expect("walked kinds have pieces");
+            let sink = ShapeSink::new(key.kind.value_type(), Stored::Elements).expect("collection");
+            self.current = Some((key.key.to_vec(), key.kind, decoder, sink));
+            true
+        }
+
+        fn piece(&mut self, offset: u64, piece: Piece<'_>) -> Result<(), RdbError> {
+            let (_, _, d, sink) = self.current.as_mut().expect("begun");
+            match piece {
+                Piece::Header(b) => d.header(b).map(|_| ()),
+                Piece::Item(b) => d.item(b, Depth::Header, sink),
+            }
+            .map_err(|e| RdbError::new(offset + e.offset as u64, e.kind))
+        }
+    }
+
+    fn rdb_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                rdb_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rdb") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The estimate of every collection of a file held whole (None:
+    /// unreadable).
+    fn whole(bytes: &[u8]) -> Option<BTreeMap<Vec<u8>, ValueMemory>> {
+        let mut r = RdbReader::new(bytes).ok()?;
+        let mut out = BTreeMap::new();
+        while let Some(l) = r.next_record().ok()? {
+            if let Record::Key(k) = l.record {
+                let Some(mut sink) = ShapeSink::for_rdb(k.kind, k.body).ok()? else {
+                    continue;
+                };
+                visit_elements(k.kind, k.body, Depth::Header, &mut sink).ok()?;
+                let key = k.key.to_bytes().ok()?.into_owned();
+                out.insert(key, value_memory(&sink.finish()));
+            }
+        }
+        Some(out)
+    }
+
+    #[test]
+    #[allow(clippy::print_stderr)]
+    fn walked_collections_are_estimated_as_held_ones() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rdb_files(&root.join("fixtures"), &mut files);
+        rdb_files(&root.join("../shared/fixtures"), &mut files);
+        let (mut compared, mut quicklists) = (0, 0);
+        for f in &files {
+            let bytes = std::fs::read(f).expect("read fixture");
+            let Some(held) = whole(&bytes) else { continue };
+            let mut r = RdbReader::with_options(
+                Trickle(&bytes),
+                ReaderOptions {
+                    size_hint: Some(bytes.len() as u64),
+                    max_held_value: Some(1),
+                    large: LargeValues::ElementPieces,
+                },
+            )
+            .expect("header");
+            let mut walked = Walked::default();
+            while let Ok(Some(_)) = r.next_record_with(&mut walked) {}
+            walked.close();
+            for (key, (kind, m)) in &walked.done {
+                assert_eq!(Some(m), held.get(key), "{}: {key:?}", f.display());
+                compared += 1;
+                quicklists += u32::from(matches!(
+                    kind,
+                    ObjectKind::ListQuicklist | ObjectKind::ListQuicklist2
+                ));
+            }
+        }
+        assert!(compared > 0 && quicklists > 0, "{compared}, {quicklists}");
+        eprintln!("{compared} walked values compared, {quicklists} quicklists");
+    }
+}
