@@ -16,7 +16,9 @@ use crate::aof::layout::{resolve_layout, AofLayout};
 use crate::filter::{KeyFacts, KeyFilter};
 use crate::model::{Entry, Value, ValueType};
 use crate::progress::{NoProgress, Progress};
-use crate::rdb::elements::{has_elements, visit_elements, Element, ElementPieces, ElementSink};
+use crate::rdb::elements::{
+    has_elements, visit_elements, Element, ElementPieces, ElementSink, QuicklistNode,
+};
 use crate::rdb::encoding::BlobEntry;
 use crate::rdb::encoding::Depth;
 use crate::rdb::frame::Piece;
@@ -199,6 +201,9 @@ pub trait KeyVisitor {
     }
     /// The next element of the large key being visited.
     fn element(&mut self, _e: Element<'_>) {}
+    /// A node of the large quicklist being visited ended (see
+    /// [`ElementSink::quicklist_node`]).
+    fn quicklist_node(&mut self, _node: QuicklistNode) {}
     /// The large key's value ended; `item.size` is its size.
     fn large_key_end(&mut self, _item: &KeyItem<'_>) -> Result<(), InspectError> {
         Ok(())
@@ -238,6 +243,9 @@ struct ToVisitor<'v>(&'v mut dyn KeyVisitor);
 impl ElementSink for ToVisitor<'_> {
     fn element(&mut self, e: Element<'_>) {
         self.0.element(e);
+    }
+    fn quicklist_node(&mut self, node: QuicklistNode) {
+        self.0.quicklist_node(node);
     }
 }
 

@@ -1,16 +1,17 @@
-//! Reducing a value to its [`Shape`]: from an RDB record's encoded body,
-//! element by element without building the value (blobs compressed with
-//! LZF are expanded one at a time), or from a replayed value.
-
-use std::borrow::Cow;
+//! Reducing a value to its [`Shape`]. A collection's elements come from
+//! [`crate::rdb::elements`] ([`ShapeSink`]): from an RDB body held whole,
+//! one walked in pieces, or a replayed value alike, nothing kept but the
+//! counts. Strings and streams are read from their body, module values and
+//! arrays from their decoded value.
 
 use super::model::{
     Elements, Encoding, GroupShape, Item, ListNodes, Shape, Stored, StreamNodes, StreamShape,
 };
-use crate::model::{Stream, Value};
-use crate::rdb::encoding::{self, BlobEntry, BlobError, Depth};
-use crate::rdb::object::{decode_value, Body, ObjectError};
-use crate::rdb::primitives::{double_bin, double_str, RdbStr};
+use crate::model::{Stream, Value, ValueType};
+use crate::rdb::elements::{Element, ElementSink, QuicklistNode};
+use crate::rdb::encoding::{BlobEntry, Depth};
+use crate::rdb::object::{decode_stream_without_entries, decode_value, Body, ObjectError};
+use crate::rdb::primitives::RdbStr;
 use crate::rdb::{ObjectKind, RdbErrorKind};
 
 type R<T> = Result<T, ObjectError>;
@@ -33,182 +34,147 @@ fn item<'a>(s: &RdbStr<'a>) -> Item<'a> {
     }
 }
 
-/// The blob of a packed encoding: the string at `i`, expanded.
-fn blob<'a>(b: &Body<'a>, i: &'a [u8]) -> R<Cow<'a, [u8]>> {
-    let (_, s) = b.str(i)?;
-    s.to_bytes().map_err(|k| b.err(i, k))
+/// Accumulates a list, set, sorted set or hash element by element into
+/// what the model needs of it.
+#[derive(Debug, Clone)]
+pub struct ShapeSink {
+    value_type: ValueType,
+    stored: Stored,
+    /// A zipmap hash: rdbtools measures integer-looking values as 8 bytes.
+    zipmap: bool,
+    elements: Elements,
+    /// List elements packed as `RPUSH` would pack them.
+    pushed: ListNodes,
+    /// A quicklist's nodes as stored, once one was reported.
+    nodes: Option<ListNodes>,
+    /// `(count, listpack)` of `elements` when the current node began.
+    node_start: (u64, u64),
 }
 
-/// The shape of an RDB value body of type `kind`.
+impl ShapeSink {
+    /// A sink for a value of `value_type` stored as `stored`; `None` when
+    /// that type has no elements.
+    pub fn new(value_type: ValueType, stored: Stored) -> Option<Self> {
+        matches!(
+            value_type,
+            ValueType::List | ValueType::Set | ValueType::Zset | ValueType::Hash
+        )
+        .then(|| ShapeSink {
+            value_type,
+            stored,
+            zipmap: false,
+            elements: Elements::default(),
+            pushed: ListNodes::default(),
+            nodes: None,
+            node_start: (0, 0),
+        })
+    }
+
+    /// A sink for an RDB value of `kind` whose body is `body` (held whole).
+    pub fn for_rdb(kind: ObjectKind, body: &[u8]) -> R<Option<Self>> {
+        let Some(mut sink) = ShapeSink::new(kind.value_type(), stored(kind, body)?) else {
+            return Ok(None);
+        };
+        sink.zipmap = kind == ObjectKind::HashZipmap;
+        Ok(Some(sink))
+    }
+
+    /// The shape of the elements seen.
+    pub fn finish(self) -> Shape {
+        let e = self.elements;
+        match self.value_type {
+            ValueType::List => Shape::List(e, self.nodes.unwrap_or(self.pushed)),
+            ValueType::Set => Shape::Set(e, self.stored),
+            ValueType::Zset => Shape::Zset(e, self.stored),
+            _ => Shape::Hash(e, self.stored),
+        }
+    }
+}
+
+impl ElementSink for ShapeSink {
+    fn element(&mut self, el: Element<'_>) {
+        let e = &mut self.elements;
+        match el {
+            Element::Member(m) => {
+                e.push(m.into());
+                if self.value_type == ValueType::List {
+                    self.pushed.push(m.into());
+                }
+            }
+            Element::Scored(m, score) => {
+                e.push(m.into());
+                e.push_score(score);
+            }
+            Element::Field(f, v, _) => {
+                e.push(f.into());
+                if self.zipmap {
+                    // rdbtools reads a zipmap value Python's int() accepts
+                    // as an integer (8 bytes).
+                    let as_int = match v {
+                        BlobEntry::Int(_) => true,
+                        BlobEntry::Bytes(b) => {
+                            std::str::from_utf8(b).ok().map(str::trim).is_some_and(|t| {
+                                let d = t.strip_prefix(['+', '-']).unwrap_or(t);
+                                !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit())
+                            })
+                        }
+                    };
+                    let len = if as_int { 8 } else { v.string_len() as u64 };
+                    e.push_counted(v.into(), len);
+                } else {
+                    e.push(v.into());
+                }
+            }
+        }
+    }
+
+    fn quicklist_node(&mut self, node: QuicklistNode) {
+        let e = &self.elements;
+        let nodes = self.nodes.get_or_insert_with(ListNodes::default);
+        match node {
+            // The loader keeps quicklist 2 nodes as they are.
+            QuicklistNode::Plain(n) | QuicklistNode::Listpack(n) => nodes.add_node(n as u64),
+            // A ziplist node is converted into a listpack of its own.
+            QuicklistNode::Ziplist(_) => {
+                if e.count > self.node_start.0 {
+                    let lp = e.listpack - self.node_start.1;
+                    nodes.add_node(super::alloc::LISTPACK_EMPTY + lp);
+                }
+            }
+        }
+        self.node_start = (e.count, e.listpack);
+    }
+}
+
+/// How an RDB collection of `kind` is stored, which decides what a 7.0
+/// loader keeps (a listpack's size is its stored string's length).
+fn stored(kind: ObjectKind, body: &[u8]) -> R<Stored> {
+    use ObjectKind::*;
+    Ok(match kind {
+        ZsetZiplist | HashZiplist => Stored::Ziplist,
+        ZsetListpack | HashListpack | SetListpack => {
+            let b = Body { all: body };
+            Stored::Listpack(b.str(body)?.1.len())
+        }
+        // A 7.0 loader converts a zipmap through a listpack, checking
+        // both limits, as for elements.
+        _ => Stored::Elements,
+    })
+}
+
+/// The shape of an RDB value of `kind` without elements (string, stream,
+/// module value, array); collections are [`ShapeSink`]'s.
 pub fn rdb_shape(kind: ObjectKind, body: &[u8]) -> R<Shape> {
     use ObjectKind::*;
     let b = Body { all: body };
-    let blob_err = |e: BlobError| ObjectError {
-        offset: 0,
-        kind: RdbErrorKind::Blob(e),
-    };
-    let blob = |i| blob(&b, i);
     match kind {
         String => {
             let (_, s) = b.str(body)?;
             Ok(Shape::string(item(&s)))
         }
-        ListLinked | SetHashtable => {
-            let (mut r, n) = b.len(body)?;
-            let mut e = Elements::default();
-            let mut nodes = ListNodes::default();
-            for _ in 0..n {
-                let (rest, s) = b.str(r)?;
-                e.push(item(&s));
-                if kind == ListLinked {
-                    nodes.push(item(&s));
-                }
-                r = rest;
-            }
-            Ok(if kind == ListLinked {
-                Shape::List(e, nodes)
-            } else {
-                Shape::Set(e, Stored::Elements)
-            })
-        }
-        ZsetV1 | ZsetV2 => {
-            let (mut r, n) = b.len(body)?;
-            let mut e = Elements::default();
-            for _ in 0..n {
-                let (rest, s) = b.str(r)?;
-                e.push(item(&s));
-                let (rest, score) = if kind == ZsetV2 {
-                    b.run(double_bin(rest), rest)?
-                } else {
-                    b.run(double_str(rest), rest)?
-                };
-                e.push_score(score);
-                r = rest;
-            }
-            Ok(Shape::Zset(e, Stored::Elements))
-        }
-        HashHashtable => {
-            let (mut r, n) = b.len(body)?;
-            let mut e = Elements::default();
-            for _ in 0..n {
-                let (rest, f) = b.str(r)?;
-                let (rest, v) = b.str(rest)?;
-                e.push(item(&f));
-                e.push(item(&v));
-                r = rest;
-            }
-            Ok(Shape::Hash(e, Stored::Elements))
-        }
-        ListZiplist => {
-            let zl = blob(body)?;
-            let mut e = Elements::default();
-            let mut nodes = ListNodes::default();
-            for x in encoding::ziplist::entries(&zl).map_err(blob_err)? {
-                let x = Item::from(x.map_err(blob_err)?);
-                e.push(x);
-                nodes.push(x);
-            }
-            Ok(Shape::List(e, nodes))
-        }
-        ZsetZiplist | HashZiplist | ZsetListpack | HashListpack => {
-            let lp = blob(body)?;
-            let mut e = Elements::default();
-            let (entries, stored): (Box<dyn Iterator<Item = _>>, _) = match kind {
-                ZsetZiplist | HashZiplist => (
-                    Box::new(encoding::ziplist::entries(&lp).map_err(blob_err)?),
-                    Stored::Ziplist,
-                ),
-                _ => (
-                    Box::new(encoding::listpack::entries(&lp).map_err(blob_err)?),
-                    Stored::Listpack(lp.len() as u64),
-                ),
-            };
-            for (i, x) in entries.enumerate() {
-                let x = Item::from(x.map_err(blob_err)?);
-                if i % 2 == 1 && matches!(kind, ZsetZiplist | ZsetListpack) {
-                    e.push_score_text(x);
-                } else {
-                    e.push(x);
-                }
-            }
-            Ok(match kind {
-                ZsetZiplist | ZsetListpack => Shape::Zset(e, stored),
-                _ => Shape::Hash(e, stored),
-            })
-        }
-        SetListpack => {
-            let lp = blob(body)?;
-            let mut e = Elements::default();
-            for x in encoding::listpack::entries(&lp).map_err(blob_err)? {
-                e.push(Item::from(x.map_err(blob_err)?));
-            }
-            Ok(Shape::Set(e, Stored::Listpack(lp.len() as u64)))
-        }
-        SetIntset => {
-            let is = blob(body)?;
-            let mut e = Elements::default();
-            for v in encoding::intset::iter(&is).map_err(blob_err)? {
-                e.push(Item::Int(v));
-            }
-            Ok(Shape::Set(e, Stored::Elements))
-        }
-        HashZipmap => {
-            let zm = blob(body)?;
-            let mut e = Elements::default();
-            for x in encoding::zipmap::entries(&zm).map_err(blob_err)? {
-                let (f, v) = x.map_err(blob_err)?;
-                e.push(Item::Bytes(f));
-                // rdbtools reads a zipmap value Python's int() accepts as
-                // an integer (8 bytes).
-                let as_int = std::str::from_utf8(v).ok().map(str::trim).is_some_and(|t| {
-                    let d = t.strip_prefix(['+', '-']).unwrap_or(t);
-                    !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit())
-                });
-                e.push_counted(Item::Bytes(v), if as_int { 8 } else { v.len() as u64 });
-            }
-            // A 7.0 loader converts a zipmap through a listpack, checking
-            // both limits, as for elements.
-            Ok(Shape::Hash(e, Stored::Elements))
-        }
-        ListQuicklist | ListQuicklist2 => {
-            let (mut r, n) = b.len(body)?;
-            let mut e = Elements::default();
-            let mut nodes = ListNodes::default();
-            for _ in 0..n {
-                let mut container = 2;
-                if kind == ListQuicklist2 {
-                    let (rest, c) = b.len(r)?;
-                    container = c;
-                    r = rest;
-                }
-                let node = blob(r)?;
-                r = b.str(r)?.0;
-                if container == 1 {
-                    // A plain node: one element, its own allocation.
-                    e.push(Item::Bytes(&node));
-                    nodes.add_node(node.len() as u64);
-                } else if kind == ListQuicklist2 {
-                    for x in encoding::listpack::entries(&node).map_err(blob_err)? {
-                        e.push(Item::from(x.map_err(blob_err)?));
-                    }
-                    nodes.add_node(node.len() as u64);
-                } else {
-                    // A ziplist node, converted into a listpack of its own.
-                    let mut lp = Elements::default();
-                    for x in encoding::ziplist::entries(&node).map_err(blob_err)? {
-                        let x = Item::from(x.map_err(blob_err)?);
-                        e.push(x);
-                        lp.push(x);
-                    }
-                    if lp.count > 0 {
-                        nodes.add_node(super::alloc::LISTPACK_EMPTY + lp.listpack);
-                    }
-                }
-            }
-            Ok(Shape::List(e, nodes))
-        }
         Stream(_) => {
-            // The nodes as stored, then the groups from the decoded value.
+            // The nodes as stored, then the length and groups (decoded
+            // without the entries).
             let (mut r, n) = b.len(body)?;
             let mut shape = StreamShape::default();
             for _ in 0..n {
@@ -225,7 +191,7 @@ pub fn rdb_shape(kind: ObjectKind, body: &[u8]) -> R<Shape> {
                 r = rest;
             }
             shape.node_keys.sort_unstable();
-            if let Value::Stream(s) = decode_value(kind, body, Depth::Header)? {
+            if let Some(s) = decode_stream_without_entries(kind, body, Depth::Header)? {
                 shape.length = s.length;
                 shape.groups = groups(&s);
             }
@@ -233,7 +199,10 @@ pub fn rdb_shape(kind: ObjectKind, body: &[u8]) -> R<Shape> {
         }
         _ => {
             let v = decode_value(kind, body, Depth::Header)?;
-            Ok(value_shape_sized(&v, body.len() as u64))
+            value_shape_sized(&v, body.len() as u64).ok_or_else(|| ObjectError {
+                offset: 0,
+                kind: RdbErrorKind::Invalid(format!("{} has elements", kind.name())),
+            })
         }
     }
 }
@@ -257,49 +226,19 @@ fn groups(s: &Stream) -> Vec<GroupShape> {
     out
 }
 
-/// The shape of a replayed (or decoded) value, as a server that built it
-/// with commands holds it.
-pub fn value_shape(v: &Value) -> Shape {
+/// The shape of a replayed (or decoded) value without elements, as a
+/// server that built it with commands holds it; `None` for a collection
+/// ([`ShapeSink`]).
+pub fn value_shape(v: &Value) -> Option<Shape> {
     value_shape_sized(v, 0)
 }
 
 /// [`value_shape`], with the serialized size to charge for what redfile
 /// does not model (module values, arrays).
-fn value_shape_sized(v: &Value, serialized: u64) -> Shape {
-    match v {
+fn value_shape_sized(v: &Value, serialized: u64) -> Option<Shape> {
+    Some(match v {
         Value::String(s) => Shape::string(Item::Bytes(s)),
-        Value::List(items) => {
-            let mut e = Elements::default();
-            let mut nodes = ListNodes::default();
-            for x in items {
-                e.push(Item::Bytes(x));
-                nodes.push(Item::Bytes(x));
-            }
-            Shape::List(e, nodes)
-        }
-        Value::Set(items) => {
-            let mut e = Elements::default();
-            for x in items {
-                e.push(Item::Bytes(x));
-            }
-            Shape::Set(e, Stored::Elements)
-        }
-        Value::SortedSet(items) => {
-            let mut e = Elements::default();
-            for (m, score) in items {
-                e.push(Item::Bytes(m));
-                e.push_score(*score);
-            }
-            Shape::Zset(e, Stored::Elements)
-        }
-        Value::Hash(fields) => {
-            let mut e = Elements::default();
-            for f in fields {
-                e.push(Item::Bytes(&f.field));
-                e.push(Item::Bytes(&f.value));
-            }
-            Shape::Hash(e, Stored::Elements)
-        }
+        Value::List(_) | Value::Set(_) | Value::SortedSet(_) | Value::Hash(_) => return None,
         Value::Stream(s) => {
             let mut nodes = StreamNodes::default();
             for entry in &s.entries {
@@ -324,5 +263,5 @@ fn value_shape_sized(v: &Value, serialized: u64) -> Shape {
                 super::alloc::dict(e.count) + e.count * 2 * super::alloc::DICT_ENTRY + e.sds;
             Shape::Other(Encoding::Array, e.count, e.largest, bytes)
         }
-    }
+    })
 }

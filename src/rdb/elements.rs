@@ -36,10 +36,25 @@ pub enum Element<'a> {
     Field(BlobEntry<'a>, BlobEntry<'a>, Option<i64>),
 }
 
+/// How a quicklist node was stored, reported after its elements (sizes
+/// are of the node's data, LZF expanded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuicklistNode {
+    /// One element in a node of its own (quicklist 2).
+    Plain(usize),
+    /// A listpack of this many bytes (quicklist 2).
+    Listpack(usize),
+    /// A ziplist of this many bytes (quicklist 1).
+    Ziplist(usize),
+}
+
 /// Receives the elements of a value in stored order.
 pub trait ElementSink {
     /// The next element.
     fn element(&mut self, e: Element<'_>);
+    /// A quicklist's node ended (quicklists only; for consumers such as
+    /// `memory` that charge nodes as stored).
+    fn quicklist_node(&mut self, _node: QuicklistNode) {}
 }
 
 /// Whether values of `kind` are visited by element (lists, sets, sorted
@@ -376,6 +391,7 @@ impl ElementPieces {
                 let (r, _) = b.str(i)?;
                 let (blob, at, s) = blob_of(b, i)?;
                 blob_members(b, at, &s, &blob, BlobKind::Ziplist, depth, sink)?;
+                sink.quicklist_node(QuicklistNode::Ziplist(blob.len()));
                 Ok(r)
             }
             Counted::QuicklistNodes => {
@@ -386,11 +402,15 @@ impl ElementPieces {
                 }
                 match container {
                     QUICKLIST_NODE_CONTAINER_PLAIN => {
-                        sink.element(Element::Member(expand(b, r, s)?.get()))
+                        let plain = expand(b, r, s)?;
+                        let entry = plain.get();
+                        sink.element(Element::Member(entry));
+                        sink.quicklist_node(QuicklistNode::Plain(entry.string_len()));
                     }
                     QUICKLIST_NODE_CONTAINER_PACKED => {
                         let (blob, at, s) = blob_of(b, r)?;
                         blob_members(b, at, &s, &blob, BlobKind::Listpack, depth, sink)?;
+                        sink.quicklist_node(QuicklistNode::Listpack(blob.len()));
                     }
                     other => {
                         return Err(b.err(

@@ -579,6 +579,20 @@ pub(crate) fn decode_stream_unlisted(kind: ObjectKind, body: &[u8]) -> R<u64> {
     decode_stream(&b, v, body, Depth::Deep, StreamEntries::CheckOnly).map(|s| s.length)
 }
 
+/// A stream's metadata and groups without its entries (checked at
+/// `depth`): what `memory` needs, without holding a copy of every entry.
+pub(crate) fn decode_stream_without_entries(
+    kind: ObjectKind,
+    body: &[u8],
+    depth: Depth,
+) -> R<Option<Stream>> {
+    let ObjectKind::Stream(v) = kind else {
+        return Ok(None);
+    };
+    let b = Body { all: body };
+    decode_stream(&b, v, body, depth, StreamEntries::CheckOnly).map(Some)
+}
+
 fn decode_stream<'a>(
     b: &Body<'a>,
     v: StreamVersion,

@@ -6,10 +6,13 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use redfile::inspect::{inspect_path_with, InspectError, InspectOptions, KeyItem, KeyVisitor};
+use redfile::inspect::{
+    inspect_path_with, InspectError, InspectOptions, KeyItem, KeyVisitor, ValueNeed,
+};
 use redfile::memory::flame::flame_svg;
 use redfile::memory::report::{type_name, write_csv_row, MemoryRow, CSV_HEADER};
-use redfile::memory::{estimate, PrefixTree, TopKeys};
+use redfile::memory::{estimate, KeyMemory, LargeEstimate, PrefixTree, TopKeys};
+use redfile::rdb::elements::{Element, ElementSink, QuicklistNode};
 
 use crate::exit::ExitStatus;
 use crate::filter_args::FilterArgs;
@@ -88,17 +91,16 @@ fn non_empty(s: &str) -> Result<String, String> {
 }
 
 /// What the walk feeds.
-enum Sink<W> {
+enum Output<W> {
     Csv { out: W, buf: Vec<u8> },
     Top(TopKeys),
     Prefix(PrefixTree),
 }
 
-impl<W: Write> KeyVisitor for Sink<W> {
-    fn key(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
-        let m = estimate(item).map_err(|e| InspectError::Visitor(Box::new(e)))?;
+impl<W: Write> Output<W> {
+    fn add(&mut self, item: &KeyItem<'_>, m: KeyMemory) -> Result<(), InspectError> {
         match self {
-            Sink::Csv { out, buf } => {
+            Output::Csv { out, buf } => {
                 write_csv_row(
                     out,
                     buf,
@@ -109,16 +111,60 @@ impl<W: Write> KeyVisitor for Sink<W> {
                     &m,
                 )?;
             }
-            Sink::Top(top) => top.offer(m.bytes, || MemoryRow {
+            Output::Top(top) => top.offer(m.bytes, || MemoryRow {
                 db: item.db,
                 key: item.key.to_vec(),
                 value_type: item.value_type,
                 expire_ms: item.expire_ms,
                 memory: m,
             }),
-            Sink::Prefix(tree) => tree.add(item.key, m.bytes),
+            Output::Prefix(tree) => tree.add(item.key, m.bytes),
         }
         Ok(())
+    }
+}
+
+/// The visitor: estimates keys whole, or a value too large to hold from
+/// its elements as they are walked.
+struct Sink<W> {
+    output: Output<W>,
+    large: Option<LargeEstimate>,
+}
+
+impl<W: Write> KeyVisitor for Sink<W> {
+    fn key(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
+        let m = estimate(item).map_err(|e| InspectError::Visitor(Box::new(e)))?;
+        self.output.add(item, m)
+    }
+
+    fn large_key_start(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
+        self.large = LargeEstimate::start(item);
+        Ok(())
+    }
+
+    fn element(&mut self, e: Element<'_>) {
+        if let Some(l) = &mut self.large {
+            l.element(e);
+        }
+    }
+
+    fn quicklist_node(&mut self, node: QuicklistNode) {
+        if let Some(l) = &mut self.large {
+            l.quicklist_node(node);
+        }
+    }
+
+    fn large_key_end(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
+        match self.large.take() {
+            Some(l) => self.output.add(item, l.finish(item)),
+            None => Err(InspectError::Visitor(
+                format!(
+                    "key {}: a large value without elements",
+                    item.key.escape_ascii()
+                )
+                .into(),
+            )),
+        }
     }
 }
 
@@ -134,29 +180,35 @@ pub fn run(args: MemoryArgs) -> anyhow::Result<ExitStatus> {
     }
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let mut sink = if let Some(n) = args.top {
-        Sink::Top(TopKeys::new(n))
+    let output = if let Some(n) = args.top {
+        Output::Top(TopKeys::new(n))
     } else if args.by_prefix {
-        Sink::Prefix(PrefixTree::new(args.separator.as_bytes(), args.depth))
+        Output::Prefix(PrefixTree::new(args.separator.as_bytes(), args.depth))
     } else {
         writeln!(out, "{CSV_HEADER}")?;
-        Sink::Csv {
+        Output::Csv {
             out: &mut out,
             buf: Vec::new(),
         }
     };
+    let mut sink = Sink {
+        output,
+        large: None,
+    };
     inspect_path_with(
         &args.file,
         &filter,
-        InspectOptions::default(),
+        InspectOptions {
+            values: ValueNeed::Elements,
+        },
         &mut sink,
         &args.progress.bar(),
     )
     .with_context(|| format!("cannot estimate the memory of {}", args.file.display()))?;
-    match sink {
-        Sink::Csv { .. } => {}
-        Sink::Top(top) => print_top(&mut out, top, format)?,
-        Sink::Prefix(tree) => match format.unwrap_or(FormatArg::Table) {
+    match sink.output {
+        Output::Csv { .. } => {}
+        Output::Top(top) => print_top(&mut out, top, format)?,
+        Output::Prefix(tree) => match format.unwrap_or(FormatArg::Table) {
             FormatArg::Svg => {
                 let title = format!("redfile memory by prefix: {}", args.file.display());
                 out.write_all(flame_svg(&tree, &title).as_bytes())?;
