@@ -96,6 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
         'redfile;dump' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--redis-version', '--redis-version', [CompletionResultType]::ParameterName, 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the file''s redis-ver, else 7.4)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Render on this many threads (default: one per core; 1: no extra thread). The output is the same, in file order')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Only this database (repeatable)')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes, as KEYS and SCAN MATCH)')
             [CompletionResult]::new('--regex', '--regex', [CompletionResultType]::ParameterName, 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key''s bytes)')

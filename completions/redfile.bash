@@ -353,7 +353,7 @@ _redfile() {
             return 0
             ;;
         redfile__subcmd__dump)
-            opts="-q -h -V --format --redis-version --db --match --regex --type --expired --now --min-size --limit --quiet --help --version"
+            opts="-q -h -V --format --redis-version --threads --db --match --regex --type --expired --now --min-size --limit --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +364,10 @@ _redfile() {
                     return 0
                     ;;
                 --redis-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -88,6 +88,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
         &'redfile;dump'= {
             cand --format 'Output format'
             cand --redis-version 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the file''s redis-ver, else 7.4)'
+            cand --threads 'Render on this many threads (default: one per core; 1: no extra thread). The output is the same, in file order'
             cand --db 'Only this database (repeatable)'
             cand --match 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\` escapes, as KEYS and SCAN MATCH)'
             cand --regex 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key''s bytes)'

@@ -77,6 +77,7 @@ csv\t'CSV: db,key,type,encoding,expire_ms,value'
 resp\t'RESP commands that recreate the data (for `redis-cli --pipe`)'
 cmd\t'The same commands, readable, one per line (redis-cli syntax)'"
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -l redis-version -d 'For resp and cmd: write commands for this Redis version (e.g. 7.0; default: the file\'s redis-ver, else 7.4)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand dump" -l threads -d 'Render on this many threads (default: one per core; 1: no extra thread). The output is the same, in file order' -r
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -l db -d 'Only this database (repeatable)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -l match -d 'Only keys matching this Redis glob (`*`, `?`, `[a-z]`, `[^x]`, `\\` escapes, as KEYS and SCAN MATCH)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand dump" -l regex -d 'Only keys matching this regular expression (Rust `regex` syntax, unanchored, over the key\'s bytes)' -r

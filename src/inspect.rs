@@ -101,7 +101,61 @@ pub struct KeyItem<'a> {
     src: Source<'a>,
 }
 
+/// A key's metadata without its name and value: what a copy of an RDB
+/// record needs to become a [`KeyItem`] again (on another thread).
+#[derive(Debug, Clone, Copy)]
+pub struct KeyMeta {
+    /// Database number.
+    pub db: u64,
+    /// Absolute expiry, Unix ms.
+    pub expire_ms: Option<i64>,
+    /// LRU idle seconds, when stored.
+    pub idle: Option<u64>,
+    /// LFU counter, when stored.
+    pub freq: Option<u8>,
+    /// The value's size in bytes as stored.
+    pub size: u64,
+}
+
 impl<'a> KeyItem<'a> {
+    /// The metadata of this key.
+    pub fn meta(&self) -> KeyMeta {
+        KeyMeta {
+            db: self.db,
+            expire_ms: self.expire_ms,
+            idle: self.idle,
+            freq: self.freq,
+            size: self.size,
+        }
+    }
+
+    /// A key of an RDB record held whole, from a copy of its parts (see
+    /// [`KeyItem::encoded`]).
+    pub fn from_encoded(
+        meta: KeyMeta,
+        key: &'a [u8],
+        kind: ObjectKind,
+        body: &'a [u8],
+        body_offset: u64,
+    ) -> Self {
+        KeyItem {
+            db: meta.db,
+            key,
+            value_type: kind.value_type(),
+            encoding: Some(kind.name()),
+            expire_ms: meta.expire_ms,
+            idle: meta.idle,
+            freq: meta.freq,
+            size: meta.size,
+            src: Source::Rdb {
+                kind,
+                body,
+                body_offset,
+                held: true,
+            },
+        }
+    }
+
     /// The decoded value (decoded now for an RDB record).
     pub fn value(&self) -> Result<Cow<'a, Value>, InspectError> {
         match self.src {

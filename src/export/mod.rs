@@ -16,6 +16,7 @@
 //! commands come from [`key_commands`], the AOF rewrite's own (`SET`,
 //! `RPUSH`, `HMSET` + `HPEXPIREAT`, `XADD` + `XSETID` + `XGROUP` ...).
 
+pub mod parallel;
 pub mod text;
 
 use std::io::{self, Write};
@@ -62,6 +63,8 @@ pub struct DumpWriter<W: Write> {
     opts: DumpOptions,
     buf: Vec<u8>,
     started: bool,
+    /// A key was written (JSON separates the next one with a comma).
+    keys_written: bool,
     aux: Vec<(Vec<u8>, Vec<u8>)>,
     functions: Vec<Vec<u8>>,
     db: Option<u64>,
@@ -85,6 +88,7 @@ impl<W: Write> DumpWriter<W> {
             opts,
             buf: Vec::with_capacity(64 * 1024),
             started: false,
+            keys_written: false,
             aux: Vec::new(),
             functions: Vec::new(),
             db: None,
@@ -93,6 +97,23 @@ impl<W: Write> DumpWriter<W> {
             scratch: Vec::new(),
             failed: None,
         }
+    }
+
+    /// The output so far, without ending it (a worker's rendered batch).
+    fn into_output(self) -> W {
+        self.out
+    }
+
+    /// Writes keys rendered by a worker (see [`parallel`]): the first key
+    /// of a JSON document takes no comma.
+    fn write_rendered(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.start()?;
+        let first = !std::mem::replace(&mut self.keys_written, true);
+        let bytes = match bytes.strip_prefix(b",") {
+            Some(rest) if first && self.opts.format == DumpFormat::Json => rest,
+            _ => bytes,
+        };
+        self.out.write_all(bytes)
     }
 
     /// What this format needs of the values: elements for the JSON and CSV
@@ -139,8 +160,7 @@ impl<W: Write> DumpWriter<W> {
     }
 
     /// Writes the start of a key's record, up to where its value begins.
-    fn key_head(&mut self, item: &KeyItem<'_>) -> io::Result<()> {
-        let first = !self.started;
+    fn key_head(&mut self, item: &KeyItem<'_>, first: bool) -> io::Result<()> {
         self.start()?;
         let b = &mut self.buf;
         b.clear();
@@ -339,7 +359,8 @@ impl<W: Write> KeyVisitor for DumpWriter<W> {
             r?;
             return Ok(());
         }
-        self.key_head(item)?;
+        let first = !std::mem::replace(&mut self.keys_written, true);
+        self.key_head(item, first)?;
         if item.value_type.has_elements() {
             self.open_elements();
             if item.visit_elements(&mut Render(self))? {
@@ -347,7 +368,7 @@ impl<W: Write> KeyVisitor for DumpWriter<W> {
                 return Ok(());
             }
             // Not visitable by element after all: start over, whole.
-            self.key_head(item)?;
+            self.key_head(item, first)?;
         }
         let value = item.value()?;
         let b = &mut self.buf;
@@ -371,7 +392,8 @@ impl<W: Write> KeyVisitor for DumpWriter<W> {
     }
 
     fn large_key_start(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
-        self.key_head(item)?;
+        let first = !std::mem::replace(&mut self.keys_written, true);
+        self.key_head(item, first)?;
         self.open_elements();
         Ok(())
     }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use redfile::aof::rewrite::RedisVersion;
-use redfile::export::{DumpFormat, DumpOptions, DumpWriter};
-use redfile::inspect::{inspect_path_with, InspectOptions};
+use redfile::export::parallel::dump_path;
+use redfile::export::{DumpFormat, DumpOptions};
 
 use crate::exit::ExitStatus;
 use crate::filter_args::FilterArgs;
@@ -60,6 +60,11 @@ pub struct DumpArgs {
     #[arg(long, value_name = "X.Y")]
     pub redis_version: Option<String>,
 
+    /// Render on this many threads (default: one per core; 1: no extra
+    /// thread). The output is the same, in file order.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
     /// Which keys.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -86,24 +91,23 @@ pub fn run(args: DumpArgs) -> anyhow::Result<ExitStatus> {
         FormatArg::Resp => DumpFormat::Resp,
         FormatArg::Cmd => DumpFormat::Cmd,
     };
-    let stdout = std::io::stdout().lock();
-    let mut writer = DumpWriter::new(
-        std::io::BufWriter::with_capacity(1 << 16, stdout),
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(std::num::NonZeroUsize::get)
+            .unwrap_or(1)
+    });
+    let stdout = std::io::stdout();
+    dump_path(
+        &args.file,
+        &filter,
         DumpOptions {
             format,
             redis_version,
         },
-    );
-    inspect_path_with(
-        &args.file,
-        &filter,
-        InspectOptions {
-            values: writer.value_need(),
-        },
-        &mut writer,
+        std::io::BufWriter::with_capacity(1 << 16, stdout),
         &args.progress.bar(),
+        threads,
     )
     .with_context(|| format!("cannot dump {}", args.file.display()))?;
-    writer.finish()?;
     Ok(ExitStatus::Ok)
 }
