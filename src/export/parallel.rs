@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
 use super::{DumpFormat, DumpOptions, DumpWriter};
@@ -174,21 +174,19 @@ impl<W: Write> Parallel<W> {
         let batch = std::mem::take(&mut self.batch);
         let seq = self.sent;
         self.sent += 1;
-        // While the queue is full, write what is rendered.
-        loop {
-            self.take_ready(false)?;
-            let Some(tx) = &self.tx else {
-                return Err(worker_gone());
-            };
-            match tx.try_send((seq, batch)) {
-                Ok(()) => return Ok(()),
-                Err(std::sync::mpsc::TrySendError::Full((_, b))) => {
-                    self.take_ready(true)?;
-                    let tx = self.tx.as_ref().ok_or_else(worker_gone)?;
-                    return tx.send((seq, b)).map_err(|_| worker_gone());
-                }
-                Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return Err(worker_gone()),
+        // Write what is rendered; when the queue is full, wait for a
+        // result first (the results queue, just drained, then has room for
+        // every worker, so the workers go on taking batches).
+        self.take_ready(false)?;
+        let tx = self.tx.as_ref().ok_or_else(worker_gone)?;
+        match tx.try_send((seq, batch)) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full((_, batch))) => {
+                self.take_ready(true)?;
+                let tx = self.tx.as_ref().ok_or_else(worker_gone)?;
+                tx.send((seq, batch)).map_err(|_| worker_gone())
             }
+            Err(TrySendError::Disconnected(_)) => Err(worker_gone()),
         }
     }
 
