@@ -24,9 +24,13 @@ use std::io::{self, Write};
 use crate::aof::rewrite::{key_commands, RedisVersion, RewriteOptions};
 use crate::digest::score::fpconv_dtoa;
 use crate::inspect::{InspectError, KeyItem, KeyVisitor, ValueNeed};
-use crate::model::{StreamId, Value};
-use crate::rdb::elements::{Element, ElementSink};
+use crate::model::{Stream, StreamId, Value};
+use crate::rdb::elements::{visit_stream_entries, Element, ElementSink};
 use crate::rdb::encoding::BlobEntry;
+use crate::rdb::encoding::Depth;
+use crate::rdb::kind::StreamVersion;
+use crate::rdb::object::{decode_stream_without_entries, ObjectError};
+use crate::rdb::{ObjectKind, RdbError};
 use text::{cli_arg, csv_cell, csv_text, json_bytes, json_str};
 
 /// An output format of `dump`.
@@ -151,6 +155,29 @@ impl<W: Write> DumpWriter<W> {
             }
             element_json(&mut self.buf, e);
         }
+        if self.buf.len() >= FLUSH_AT && self.failed.is_none() {
+            if let Err(e) = self.out.write_all(&self.buf) {
+                self.failed = Some(e);
+            }
+            self.buf.clear();
+        }
+    }
+
+    /// Moves rendered JSON from `j` to the key being written (quotes
+    /// doubled inside a CSV cell), writing out what is rendered when it
+    /// grows large.
+    fn emit_json(&mut self, j: &mut Vec<u8>, csv: bool) {
+        if csv {
+            for &c in j.iter() {
+                if c == b'"' {
+                    self.buf.push(b'"');
+                }
+                self.buf.push(c);
+            }
+        } else {
+            self.buf.extend_from_slice(j);
+        }
+        j.clear();
         if self.buf.len() >= FLUSH_AT && self.failed.is_none() {
             if let Err(e) = self.out.write_all(&self.buf) {
                 self.failed = Some(e);
@@ -370,6 +397,29 @@ impl<W: Write> KeyVisitor for DumpWriter<W> {
             // Not visitable by element after all: start over, whole.
             self.key_head(item, first)?;
         }
+        if let Some((kind @ ObjectKind::Stream(_), body, body_offset)) = item.encoded() {
+            // A stream's entries are rendered from its node listpacks and
+            // written out as they come: a stream of millions of entries
+            // costs neither a copy of every field nor its whole JSON.
+            let csv = format == DumpFormat::Csv;
+            if csv {
+                self.buf.push(b'"');
+            }
+            let mut j = Vec::new();
+            stream_json_from_body(&mut j, kind, body, &mut |j| self.emit_json(j, csv))
+                .map_err(|e| RdbError::new(body_offset + e.offset as u64, e.kind))?;
+            self.emit_json(&mut j, csv);
+            if let Some(e) = self.failed.take() {
+                return Err(e.into());
+            }
+            self.buf.extend_from_slice(match format {
+                DumpFormat::Csv => b"\"\n",
+                DumpFormat::Jsonl => b"}\n",
+                _ => b"}",
+            });
+            self.out.write_all(&self.buf)?;
+            return Ok(());
+        }
         let value = item.value()?;
         let b = &mut self.buf;
         match (format, &*value) {
@@ -566,111 +616,18 @@ pub(crate) fn value_json(out: &mut Vec<u8>, value: &Value) {
             out.push(b']');
         }
         Value::Stream(s) => {
-            out.extend_from_slice(b"{\"length\":");
-            json_num(out, s.length);
-            out.extend_from_slice(b",\"first_id\":");
-            json_id(out, s.first_id);
-            out.extend_from_slice(b",\"last_id\":");
-            json_id(out, s.last_id);
-            out.extend_from_slice(b",\"max_deleted_id\":");
-            json_id(out, s.max_deleted_id);
-            out.extend_from_slice(b",\"entries_added\":");
-            json_num(out, s.entries_added);
-            out.extend_from_slice(b",\"entries\":[");
+            stream_head_json(out, s);
             for (i, e) in s.entries.iter().enumerate() {
                 sep(out, i);
-                out.extend_from_slice(b"{\"id\":");
-                json_id(out, e.id);
-                out.extend_from_slice(b",\"fields\":[");
-                for (j, (f, v)) in e.fields.iter().enumerate() {
-                    sep(out, j);
-                    out.push(b'[');
-                    json_bytes(out, f);
-                    out.push(b',');
-                    json_bytes(out, v);
-                    out.push(b']');
-                }
-                out.extend_from_slice(b"]}");
+                stream_entry_json(
+                    out,
+                    e.id,
+                    e.fields
+                        .iter()
+                        .map(|(f, v)| (BlobEntry::Bytes(f), BlobEntry::Bytes(v))),
+                );
             }
-            out.extend_from_slice(b"],\"groups\":[");
-            for (i, g) in s.groups.iter().enumerate() {
-                sep(out, i);
-                out.extend_from_slice(b"{\"name\":");
-                json_bytes(out, &g.name);
-                out.extend_from_slice(b",\"last_id\":");
-                json_id(out, g.last_id);
-                out.extend_from_slice(b",\"entries_read\":");
-                match g.entries_read {
-                    Some(n) => json_num(out, n),
-                    None => out.extend_from_slice(b"null"),
-                }
-                out.extend_from_slice(b",\"pending\":[");
-                for (j, p) in g.pending.iter().enumerate() {
-                    sep(out, j);
-                    out.extend_from_slice(b"{\"id\":");
-                    json_id(out, p.id);
-                    out.extend_from_slice(b",\"delivery_time\":");
-                    json_num(out, p.delivery_time);
-                    out.extend_from_slice(b",\"delivery_count\":");
-                    json_num(out, p.delivery_count);
-                    out.push(b'}');
-                }
-                out.extend_from_slice(b"],\"consumers\":[");
-                for (j, c) in g.consumers.iter().enumerate() {
-                    sep(out, j);
-                    out.extend_from_slice(b"{\"name\":");
-                    json_bytes(out, &c.name);
-                    out.extend_from_slice(b",\"seen_time\":");
-                    json_num(out, c.seen_time);
-                    out.extend_from_slice(b",\"active_time\":");
-                    json_num(out, c.active_time);
-                    out.extend_from_slice(b",\"pending\":[");
-                    for (k, id) in c.pending.iter().enumerate() {
-                        sep(out, k);
-                        json_id(out, *id);
-                    }
-                    out.extend_from_slice(b"]}");
-                }
-                out.push(b']');
-                if !g.nacked.is_empty() {
-                    out.extend_from_slice(b",\"nacked\":[");
-                    for (k, id) in g.nacked.iter().enumerate() {
-                        sep(out, k);
-                        json_id(out, *id);
-                    }
-                    out.push(b']');
-                }
-                out.push(b'}');
-            }
-            out.push(b']');
-            if let Some(idmp) = &s.idmp {
-                out.extend_from_slice(b",\"idmp\":{\"duration\":");
-                json_num(out, idmp.duration);
-                out.extend_from_slice(b",\"max_entries\":");
-                json_num(out, idmp.max_entries);
-                out.extend_from_slice(b",\"iids_added\":");
-                json_num(out, idmp.iids_added);
-                out.extend_from_slice(b",\"iids_duplicates\":");
-                json_num(out, idmp.iids_duplicates);
-                out.extend_from_slice(b",\"producers\":[");
-                for (i, p) in idmp.producers.iter().enumerate() {
-                    sep(out, i);
-                    out.extend_from_slice(b"{\"pid\":");
-                    json_bytes(out, &p.pid);
-                    out.extend_from_slice(b",\"entries\":[");
-                    for (j, e) in p.entries.iter().enumerate() {
-                        sep(out, j);
-                        out.push(b'[');
-                        json_bytes(out, &e.iid);
-                        out.push(b',');
-                        json_id(out, e.id);
-                        out.push(b']');
-                    }
-                    out.extend_from_slice(b"]}");
-                }
-                out.extend_from_slice(b"]}");
-            }
-            out.push(b'}');
+            stream_tail_json(out, s);
         }
         Value::Module(m) => {
             out.extend_from_slice(b"{\"module\":");
@@ -698,5 +655,213 @@ pub(crate) fn value_json(out: &mut Vec<u8>, value: &Value) {
             }
             out.push(b'}');
         }
+    }
+}
+
+/// A stream's JSON up to its entries: the metadata, then `"entries":[`.
+fn stream_head_json(out: &mut Vec<u8>, s: &Stream) {
+    out.extend_from_slice(b"{\"length\":");
+    json_num(out, s.length);
+    out.extend_from_slice(b",\"first_id\":");
+    json_id(out, s.first_id);
+    out.extend_from_slice(b",\"last_id\":");
+    json_id(out, s.last_id);
+    out.extend_from_slice(b",\"max_deleted_id\":");
+    json_id(out, s.max_deleted_id);
+    out.extend_from_slice(b",\"entries_added\":");
+    json_num(out, s.entries_added);
+    out.extend_from_slice(b",\"entries\":[");
+}
+
+/// One stream entry: `{"id":..., "fields":[[f, v], ...]}`.
+fn stream_entry_json<'f>(
+    out: &mut Vec<u8>,
+    id: StreamId,
+    fields: impl Iterator<Item = (BlobEntry<'f>, BlobEntry<'f>)>,
+) {
+    out.extend_from_slice(b"{\"id\":");
+    json_id(out, id);
+    out.extend_from_slice(b",\"fields\":[");
+    for (j, (f, v)) in fields.enumerate() {
+        sep(out, j);
+        out.push(b'[');
+        entry_json(out, f);
+        out.push(b',');
+        entry_json(out, v);
+        out.push(b']');
+    }
+    out.extend_from_slice(b"]}");
+}
+
+/// A stream's JSON after its entries: `]`, the groups, the IDMP state, `}`.
+fn stream_tail_json(out: &mut Vec<u8>, s: &Stream) {
+    out.extend_from_slice(b"],\"groups\":[");
+    for (i, g) in s.groups.iter().enumerate() {
+        sep(out, i);
+        out.extend_from_slice(b"{\"name\":");
+        json_bytes(out, &g.name);
+        out.extend_from_slice(b",\"last_id\":");
+        json_id(out, g.last_id);
+        out.extend_from_slice(b",\"entries_read\":");
+        match g.entries_read {
+            Some(n) => json_num(out, n),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"pending\":[");
+        for (j, p) in g.pending.iter().enumerate() {
+            sep(out, j);
+            out.extend_from_slice(b"{\"id\":");
+            json_id(out, p.id);
+            out.extend_from_slice(b",\"delivery_time\":");
+            json_num(out, p.delivery_time);
+            out.extend_from_slice(b",\"delivery_count\":");
+            json_num(out, p.delivery_count);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"consumers\":[");
+        for (j, c) in g.consumers.iter().enumerate() {
+            sep(out, j);
+            out.extend_from_slice(b"{\"name\":");
+            json_bytes(out, &c.name);
+            out.extend_from_slice(b",\"seen_time\":");
+            json_num(out, c.seen_time);
+            out.extend_from_slice(b",\"active_time\":");
+            json_num(out, c.active_time);
+            out.extend_from_slice(b",\"pending\":[");
+            for (k, id) in c.pending.iter().enumerate() {
+                sep(out, k);
+                json_id(out, *id);
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.push(b']');
+        if !g.nacked.is_empty() {
+            out.extend_from_slice(b",\"nacked\":[");
+            for (k, id) in g.nacked.iter().enumerate() {
+                sep(out, k);
+                json_id(out, *id);
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    if let Some(idmp) = &s.idmp {
+        out.extend_from_slice(b",\"idmp\":{\"duration\":");
+        json_num(out, idmp.duration);
+        out.extend_from_slice(b",\"max_entries\":");
+        json_num(out, idmp.max_entries);
+        out.extend_from_slice(b",\"iids_added\":");
+        json_num(out, idmp.iids_added);
+        out.extend_from_slice(b",\"iids_duplicates\":");
+        json_num(out, idmp.iids_duplicates);
+        out.extend_from_slice(b",\"producers\":[");
+        for (i, p) in idmp.producers.iter().enumerate() {
+            sep(out, i);
+            out.extend_from_slice(b"{\"pid\":");
+            json_bytes(out, &p.pid);
+            out.extend_from_slice(b",\"entries\":[");
+            for (j, e) in p.entries.iter().enumerate() {
+                sep(out, j);
+                out.push(b'[');
+                json_bytes(out, &e.iid);
+                out.push(b',');
+                json_id(out, e.id);
+                out.push(b']');
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.push(b'}');
+}
+
+/// A stream value's JSON from its encoded body: the metadata and groups
+/// decoded without the entries, the entries read from the node listpacks.
+/// `drain` is called after each entry with what is rendered so far.
+fn stream_json_from_body(
+    out: &mut Vec<u8>,
+    kind: ObjectKind,
+    body: &[u8],
+    drain: &mut dyn FnMut(&mut Vec<u8>),
+) -> Result<(), ObjectError> {
+    let Some(mut meta) = decode_stream_without_entries(kind, body, Depth::Header)? else {
+        return Ok(());
+    };
+    if let ObjectKind::Stream(StreamVersion(1)) = kind {
+        // Version 1 stores no first id: it is the first live entry's.
+        visit_stream_entries(body, &mut |id, _| {
+            meta.first_id = id;
+            false
+        })?;
+    }
+    stream_head_json(out, &meta);
+    let mut n = 0usize;
+    visit_stream_entries(body, &mut |id, fields| {
+        sep(out, n);
+        n += 1;
+        stream_entry_json(out, id, fields.iter().copied());
+        drain(out);
+        true
+    })?;
+    stream_tail_json(out, &meta);
+    Ok(())
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+    use crate::rdb::object::decode_value;
+    use crate::rdb::{RdbReader, Record};
+
+    fn rdb_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                rdb_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rdb") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every stream of every fixture renders the same from its body as
+    /// from its decoded value.
+    #[test]
+    fn streams_render_from_the_body_as_decoded() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rdb_files(&root.join("fixtures"), &mut files);
+        rdb_files(&root.join("../shared/fixtures"), &mut files);
+        let mut streams = 0;
+        for f in &files {
+            let bytes = std::fs::read(f).expect("read");
+            let Ok(mut r) = RdbReader::new(&bytes[..]) else {
+                continue;
+            };
+            while let Ok(Some(l)) = r.next_record() {
+                let Record::Key(k) = l.record else { continue };
+                let ObjectKind::Stream(_) = k.kind else {
+                    continue;
+                };
+                let Ok(value) = decode_value(k.kind, k.body, Depth::Header) else {
+                    continue;
+                };
+                let mut want = Vec::new();
+                value_json(&mut want, &value);
+                let mut got = Vec::new();
+                stream_json_from_body(&mut got, k.kind, k.body, &mut |_| {}).expect("renders");
+                assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&want),
+                    "{}",
+                    f.display()
+                );
+                streams += 1;
+            }
+        }
+        assert!(streams > 3, "{streams} streams");
     }
 }

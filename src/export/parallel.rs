@@ -30,6 +30,10 @@ use crate::rdb::ObjectKind;
 /// A batch is sent once its copies reach this size.
 const BATCH_BYTES: usize = 1 << 20;
 
+/// Values larger than this are rendered by the reading thread, which
+/// writes their output as it comes (a worker would hold all of it).
+const LARGE: usize = 4 << 20;
+
 /// One record copied into a batch.
 struct Held {
     meta: KeyMeta,
@@ -233,7 +237,12 @@ impl<W: Write> KeyVisitor for Parallel<W> {
     }
 
     fn key(&mut self, item: &KeyItem<'_>) -> Result<(), InspectError> {
-        let Some((kind, body, body_offset)) = item.encoded() else {
+        // A replayed value has nothing to copy; a large one is written out
+        // here as it renders rather than held whole by a worker.
+        let held = item
+            .encoded()
+            .filter(|(_, body, _)| body.len() <= self.batch_bytes.max(LARGE));
+        let Some((kind, body, body_offset)) = held else {
             self.sync()?;
             return self.main.key(item);
         };

@@ -21,6 +21,7 @@ use super::error::RdbErrorKind;
 use super::kind::ObjectKind;
 use super::object::{blob_of, Body, ObjectError};
 use super::primitives::{double_bin, double_str, ms64, RdbStr};
+use crate::model::StreamId;
 
 type R<T> = Result<T, ObjectError>;
 
@@ -487,6 +488,45 @@ fn expand<'a>(b: &Body<'_>, at: &[u8], s: RdbStr<'a>) -> R<Expanded<'a>> {
         RdbStr::Int(v) => Expanded::Entry(BlobEntry::Int(v)),
         RdbStr::Lzf { .. } => Expanded::Lzf(s.to_bytes().map_err(|k| b.err(at, k))?.into_owned()),
     })
+}
+
+/// A stream entry's `(field, value)` pairs.
+pub type StreamFields<'a> = [(BlobEntry<'a>, BlobEntry<'a>)];
+
+/// Calls `f` with each entry of a stream value (deleted entries skipped),
+/// in stored order, borrowing the fields from the node listpacks, until
+/// `f` returns false. The nodes' validation is `decode_value`'s (or
+/// [`decode_stream_without_entries`](super::object::decode_stream_without_entries)'s);
+/// this walk only reads.
+pub fn visit_stream_entries(
+    body: &[u8],
+    f: &mut dyn FnMut(StreamId, &StreamFields<'_>) -> bool,
+) -> R<()> {
+    let b = Body { all: body };
+    let (mut i, nodes) = b.len(body)?;
+    for _ in 0..nodes {
+        let at = i;
+        let (r, key) = b.bytes_of(i)?;
+        let Ok(k) = <[u8; 16]>::try_from(key.as_ref()) else {
+            return Err(b.err(
+                at,
+                RdbErrorKind::Invalid(
+                    "Stream node key entry is not the size of a stream ID".into(),
+                ),
+            ));
+        };
+        let master = StreamId::from_be_bytes(&k);
+        let (blob, lp_at, s) = blob_of(&b, r)?;
+        let e = |err| super::object::blob_error_at(&b, lp_at, &s, err);
+        for entry in encoding::stream::entries(master, &blob).map_err(e)? {
+            let entry = entry.map_err(e)?;
+            if !entry.deleted && !f(entry.id, &entry.fields) {
+                return Ok(());
+            }
+        }
+        i = b.str(r)?.0;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
