@@ -256,6 +256,18 @@ pub fn convert(
     opts: &ConvertOptions,
     progress: &dyn Progress,
 ) -> Result<Converted, ConvertError> {
+    convert_keeping(input, output, opts, progress).map(|(c, _)| c)
+}
+
+/// [`convert`], also giving back the dataset written (after give-ups).
+/// Dropping a large dataset frees millions of small allocations and takes
+/// seconds; a caller that exits right after can skip that.
+pub fn convert_keeping(
+    input: &Path,
+    output: &Path,
+    opts: &ConvertOptions,
+    progress: &dyn Progress,
+) -> Result<(Converted, Dataset), ConvertError> {
     refuse_existing(input, output, opts.overwrite)?;
     let header = input_header(input)?;
     // Explicit versions are checked before the (long) load.
@@ -290,7 +302,7 @@ pub fn convert(
     };
     let dropped = out.settle(&mut ds)?;
     let bytes = out.write(&ds, output, progress)?;
-    Ok(Converted {
+    let converted = Converted {
         input_format: loaded.format,
         input_header: header,
         commands: loaded.commands,
@@ -298,7 +310,8 @@ pub fn convert(
         keys: ds.len(),
         dropped,
         bytes,
-    })
+    };
+    Ok((converted, ds))
 }
 
 /// The lowest RDB version from `floor` that expresses `ds` entirely: the
