@@ -197,7 +197,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
         }
         'redfile;convert' {
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The output format')
-            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)')
+            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the lowest that holds the data: 9, or 10 for a directory, raised by hash field TTLs to 12, functions to 10, stream producer state to 13, arrays and NACK zones to 14)')
             [CompletionResult]::new('--redis-version', '--redis-version', [CompletionResultType]::ParameterName, 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)')
             [CompletionResult]::new('--lossy', '--lossy', [CompletionResultType]::ParameterName, 'Give up data the target cannot express instead of refusing (repeatable)')
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'For multipart: the BASE format')
@@ -230,7 +230,7 @@ Register-ArgumentCompleter -Native -CommandName 'redfile' -ScriptBlock {
         }
         'redfile;rewrite' {
             [CompletionResult]::new('--base', '--base', [CompletionResultType]::ParameterName, 'The new base''s format')
-            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)')
+            [CompletionResult]::new('--rdb-version', '--rdb-version', [CompletionResultType]::ParameterName, 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the lowest that holds the data: 9, or 10 for a directory, raised by hash field TTLs to 12, functions to 10, stream producer state to 13, arrays and NACK zones to 14)')
             [CompletionResult]::new('--redis-version', '--redis-version', [CompletionResultType]::ParameterName, 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)')
             [CompletionResult]::new('--lossy', '--lossy', [CompletionResultType]::ParameterName, 'Give up data the target cannot express instead of refusing (repeatable)')
             [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not keep the previous file(s)')

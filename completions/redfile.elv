@@ -183,7 +183,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
         }
         &'redfile;convert'= {
             cand --to 'The output format'
-            cand --rdb-version 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)'
+            cand --rdb-version 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the lowest that holds the data: 9, or 10 for a directory, raised by hash field TTLs to 12, functions to 10, stream producer state to 13, arrays and NACK zones to 14)'
             cand --redis-version 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)'
             cand --lossy 'Give up data the target cannot express instead of refusing (repeatable)'
             cand --base 'For multipart: the BASE format'
@@ -214,7 +214,7 @@ set edit:completion:arg-completer[redfile] = {|@words|
         }
         &'redfile;rewrite'= {
             cand --base 'The new base''s format'
-            cand --rdb-version 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the newest)'
+            cand --rdb-version 'RDB version to write, 9 to 14 (default: the input''s when redfile writes it, else the one --redis-version writes, else the lowest that holds the data: 9, or 10 for a directory, raised by hash field TTLs to 12, functions to 10, stream producer state to 13, arrays and NACK zones to 14)'
             cand --redis-version 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)'
             cand --lossy 'Give up data the target cannot express instead of refusing (repeatable)'
             cand --no-backup 'Do not keep the previous file(s)'

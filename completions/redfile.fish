@@ -182,7 +182,7 @@ complete -c redfile -n "__fish_redfile_using_subcommand convert" -l to -d 'The o
 aof\t'A RESP AOF as BGREWRITEAOF writes it (aof-use-rdb-preamble no)'
 hybrid\t'A single AOF starting with an RDB preamble (Redis 4.0-6.2)'
 multipart\t'A Redis 7 multi-part AOF directory (BASE, empty INCR, manifest)'"
-complete -c redfile -n "__fish_redfile_using_subcommand convert" -l rdb-version -d 'RDB version to write, 9 to 14 (default: the input\'s when redfile writes it, else the one --redis-version writes, else the newest)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand convert" -l rdb-version -d 'RDB version to write, 9 to 14 (default: the input\'s when redfile writes it, else the one --redis-version writes, else the lowest that holds the data: 9, or 10 for a directory, raised by hash field TTLs to 12, functions to 10, stream producer state to 13, arrays and NACK zones to 14)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand convert" -l redis-version -d 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand convert" -l lossy -d 'Give up data the target cannot express instead of refusing (repeatable)' -r -f -a "drop-field-ttl\t'Hash field TTLs (RDB < 12, Redis < 7.4): the fields stay, persistent'
 drop-functions\t'Function libraries (RDB 9, Redis < 7.0)'
@@ -216,7 +216,7 @@ complete -c redfile -n "__fish_redfile_using_subcommand merge" -s h -l help -d '
 complete -c redfile -n "__fish_redfile_using_subcommand merge" -s V -l version -d 'Print version'
 complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l base -d 'The new base\'s format' -r -f -a "rdb\t'An RDB image (aof-use-rdb-preamble yes)'
 aof\t'RESP commands (aof-use-rdb-preamble no)'"
-complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l rdb-version -d 'RDB version to write, 9 to 14 (default: the input\'s when redfile writes it, else the one --redis-version writes, else the newest)' -r
+complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l rdb-version -d 'RDB version to write, 9 to 14 (default: the input\'s when redfile writes it, else the one --redis-version writes, else the lowest that holds the data: 9, or 10 for a directory, raised by hash field TTLs to 12, functions to 10, stream producer state to 13, arrays and NACK zones to 14)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l redis-version -d 'Write the AOF commands of this Redis version (e.g. 7.0; default: the release that writes the RDB version)' -r
 complete -c redfile -n "__fish_redfile_using_subcommand rewrite" -l lossy -d 'Give up data the target cannot express instead of refusing (repeatable)' -r -f -a "drop-field-ttl\t'Hash field TTLs (RDB < 12, Redis < 7.4): the fields stay, persistent'
 drop-functions\t'Function libraries (RDB 9, Redis < 7.0)'

@@ -31,7 +31,7 @@ use crate::lossy::{settle, GiveUps, Loss, LossTarget, Refused};
 use crate::model::Dataset;
 use crate::progress::{Progress, ProgressWrite};
 use crate::rdb::header::{parse_header, HEADER_LEN};
-use crate::rdb::writer::{AuxFields, MAX_WRITE_VERSION, MIN_WRITE_VERSION};
+use crate::rdb::writer::{inexpressible, AuxFields, MAX_WRITE_VERSION, MIN_WRITE_VERSION};
 use crate::rdb::{write_dataset, Family, RdbError, RdbHeader, WriteOptions};
 use crate::replay::{load_dataset_with, ReplayError, SourceFormat};
 use crate::write_aof::{
@@ -164,7 +164,7 @@ pub struct ConvertOptions {
     /// The output format.
     pub to: OutputFormat,
     /// The RDB version to write (default: see [`Versions::resolve`], with
-    /// the newest as fallback).
+    /// [`lowest_lossless`] as fallback: from 10 for a multi-part output).
     pub rdb_version: Option<u32>,
     /// The Redis version whose commands an AOF uses.
     pub redis_version: Option<RedisVersion>,
@@ -256,9 +256,22 @@ pub fn convert(
     opts: &ConvertOptions,
     progress: &dyn Progress,
 ) -> Result<Converted, ConvertError> {
+    convert_keeping(input, output, opts, progress).map(|(c, _)| c)
+}
+
+/// [`convert`], also giving back the dataset written (after give-ups).
+/// Dropping a large dataset frees millions of small allocations and takes
+/// seconds; a caller that exits right after can skip that.
+pub fn convert_keeping(
+    input: &Path,
+    output: &Path,
+    opts: &ConvertOptions,
+    progress: &dyn Progress,
+) -> Result<(Converted, Dataset), ConvertError> {
     refuse_existing(input, output, opts.overwrite)?;
     let header = input_header(input)?;
-    let versions = Versions::resolve(
+    // Explicit versions are checked before the (long) load.
+    Versions::resolve(
         header.as_ref(),
         opts.rdb_version,
         opts.redis_version,
@@ -266,6 +279,18 @@ pub fn convert(
     )?;
     let loaded = load_dataset_with(input, progress)?;
     let mut ds = loaded.dataset;
+    // A directory is only read by Redis 7+ (RDB 10).
+    let floor = if opts.to == OutputFormat::MultiPart {
+        10
+    } else {
+        MIN_WRITE_VERSION
+    };
+    let versions = Versions::resolve(
+        header.as_ref(),
+        opts.rdb_version,
+        opts.redis_version,
+        lowest_lossless(&ds, floor),
+    )?;
     let out = Output {
         format: opts.to,
         base: opts.base,
@@ -277,7 +302,7 @@ pub fn convert(
     };
     let dropped = out.settle(&mut ds)?;
     let bytes = out.write(&ds, output, progress)?;
-    Ok(Converted {
+    let converted = Converted {
         input_format: loaded.format,
         input_header: header,
         commands: loaded.commands,
@@ -285,7 +310,22 @@ pub fn convert(
         keys: ds.len(),
         dropped,
         bytes,
-    })
+    };
+    Ok((converted, ds))
+}
+
+/// The lowest RDB version from `floor` that expresses `ds` entirely: the
+/// default target when neither the options nor the input name one, so
+/// that the oldest server that can hold the data loads the output.
+pub fn lowest_lossless(ds: &Dataset, floor: u32) -> u32 {
+    let floor = floor.clamp(MIN_WRITE_VERSION, MAX_WRITE_VERSION);
+    // One pass: what `floor` lacks, each feature with the version that
+    // has it.
+    inexpressible(ds, &WriteOptions::for_version(floor))
+        .iter()
+        .map(|i| i.feature.since_version())
+        .fold(floor, u32::max)
+        .min(MAX_WRITE_VERSION)
 }
 
 /// Refuses an output that exists (unless `overwrite`) or that is the

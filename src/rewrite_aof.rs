@@ -27,13 +27,13 @@ use crate::aof::layout::{resolve_layout, AofLayout, MultiPartAof};
 use crate::aof::manifest::{AofFileType, Manifest, ManifestEntry};
 use crate::aof::multipart::{AofNames, BaseKind, DEFAULT_APPEND_FILENAME};
 use crate::convert::{
-    dataset_ctime, input_header, BaseFormat, ConvertError, Output, OutputFormat, Versions,
+    dataset_ctime, input_header, lowest_lossless, BaseFormat, ConvertError, Output, OutputFormat,
+    Versions,
 };
 use crate::fsutil::{create_with, replace_with, sync_dir, write_atomic, BackupPolicy, Clobber};
-use crate::lossy::{losses, GiveUps, Loss, LossTarget};
+use crate::lossy::{GiveUps, Loss};
 use crate::model::Dataset;
 use crate::progress::{Progress, ProgressWrite};
-use crate::rdb::writer::MAX_WRITE_VERSION;
 use crate::replay::{load_dataset_with, ReplayError, SourceFormat};
 use crate::write_aof::{write_hybrid_aof, write_resp_aof, AofWriteError};
 
@@ -143,13 +143,6 @@ pub struct RewriteAofOutcome {
     pub bytes: u64,
     /// What is on disk now.
     pub layout: RewriteLayout,
-}
-
-/// The lowest RDB version from `floor` that expresses `ds` entirely.
-fn lowest_lossless(ds: &Dataset, floor: u32) -> u32 {
-    (floor..=MAX_WRITE_VERSION)
-        .find(|&v| losses(ds, LossTarget::Rdb(v)).is_empty())
-        .unwrap_or(MAX_WRITE_VERSION)
 }
 
 /// Rewrites the AOF at `path` (file, manifest or directory).

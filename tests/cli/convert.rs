@@ -498,3 +498,96 @@ fn valkey9_dump_to_rdb_10_and_11() {
         assert_keys(&mut c, &ds);
     }
 }
+
+/// A RESP AOF has no RDB version of its own: without --rdb-version the
+/// output gets the lowest version that holds the data (9, 10 for a
+/// directory; hash field TTLs raise it to 12), not the newest.
+#[test]
+fn resp_aof_defaults_to_the_lowest_rdb_version_that_holds_the_data() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let resp = |cmds: &[&[&str]]| {
+        let mut out = Vec::new();
+        for c in cmds {
+            out.extend_from_slice(format!("*{}\r\n", c.len()).as_bytes());
+            for a in *c {
+                out.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
+            }
+        }
+        out
+    };
+    let plain = d.path().join("plain.aof");
+    std::fs::write(
+        &plain,
+        resp(&[
+            &["SELECT", "0"],
+            &["SET", "k", "v"],
+            &["HSET", "h", "f", "1"],
+        ]),
+    )
+    .expect("write");
+    let ttl = d.path().join("ttl.aof");
+    std::fs::write(
+        &ttl,
+        resp(&[
+            &["SELECT", "0"],
+            &["HSET", "h", "f", "1", "g", "2"],
+            &["HPEXPIREAT", "h", "4102444800000", "FIELDS", "1", "f"],
+        ]),
+    )
+    .expect("write");
+    let header = |p: &Path| std::fs::read(p).expect("read")[..9].to_vec();
+    for (input, to, out, want, label) in [
+        (&plain, "rdb", "plain.rdb", "REDIS0009", "rdb version 9"),
+        (
+            &plain,
+            "hybrid",
+            "plain-h.aof",
+            "REDIS0009",
+            "rdb version 9",
+        ),
+        (&ttl, "rdb", "ttl.rdb", "REDIS0012", "rdb version 12"),
+    ] {
+        let o = d.path().join(out);
+        let (stdout, _) = run(
+            &[
+                os("convert"),
+                input.as_os_str(),
+                o.as_os_str(),
+                os("--to"),
+                os(to),
+            ],
+            0,
+        );
+        assert!(stdout.contains(&format!("({label})")), "{stdout}");
+        assert_eq!(header(&o), want.as_bytes(), "{out}");
+    }
+    let dir = d.path().join("plain-dir");
+    let (stdout, _) = run(
+        &[
+            os("convert"),
+            plain.as_os_str(),
+            dir.as_os_str(),
+            os("--to"),
+            os("multipart"),
+        ],
+        0,
+    );
+    assert!(stdout.contains("rdb version 10"), "{stdout}");
+    let base = dir.join("appendonly.aof.1.base.rdb");
+    assert_eq!(header(&base), b"REDIS0010");
+    // An explicit version still wins.
+    let o = d.path().join("plain14.rdb");
+    run(
+        &[
+            os("convert"),
+            plain.as_os_str(),
+            o.as_os_str(),
+            os("--to"),
+            os("rdb"),
+            os("--rdb-version"),
+            os("14"),
+        ],
+        0,
+    );
+    assert_eq!(header(&o), b"REDIS0014");
+}

@@ -65,7 +65,10 @@ impl From<BaseArg> for BaseFormat {
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
     /// RDB version to write, 9 to 14 (default: the input's when redfile
-    /// writes it, else the one --redis-version writes, else the newest).
+    /// writes it, else the one --redis-version writes, else the lowest that
+    /// holds the data: 9, or 10 for a directory, raised by hash field TTLs
+    /// to 12, functions to 10, stream producer state to 13, arrays and NACK
+    /// zones to 14).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(9..=14))]
     pub rdb_version: Option<u32>,
 

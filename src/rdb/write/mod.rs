@@ -102,8 +102,10 @@ pub fn put_str(out: &mut Vec<u8>, s: &[u8], compress: bool) {
         return;
     }
     if compress && s.len() > 20 {
-        if let Some(c) = lzf::compress_within(s, s.len() - 4) {
-            put_lzf_str(out, &c, s.len() as u64);
+        let written = lzf::with_compressed(s, s.len() - 4, |c| {
+            put_lzf_str(out, c, s.len() as u64);
+        });
+        if written.is_some() {
             return;
         }
     }

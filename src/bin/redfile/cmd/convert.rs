@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use redfile::convert::{convert, ConvertOptions, Output, OutputFormat};
+use redfile::convert::{convert_keeping, ConvertOptions, Output, OutputFormat};
 
 use crate::exit::ExitStatus;
 use crate::output_args::{now_secs, outcome, print_dropped, BaseArg, TargetArgs};
@@ -95,7 +95,15 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitStatus> {
         ctime: now_secs(),
         ..ConvertOptions::new(to)
     };
-    let r = convert(&args.input, &args.output, &opts, &args.progress.bar());
+    let r = convert_keeping(&args.input, &args.output, &opts, &args.progress.bar()).map(
+        |(converted, dataset)| {
+            // The process exits right after this command: freeing millions
+            // of keys one by one would only delay the exit by seconds (the
+            // OS takes the memory back at once). CLI only, never the library.
+            std::mem::forget(dataset);
+            converted
+        },
+    );
     outcome(r.map(|c| {
         let mut out = std::io::stdout().lock();
         let target = Output::loss_target_of(to, opts.base, c.versions);
