@@ -422,3 +422,25 @@ fn closed_pipe_exits_zero() {
     );
     assert!(out.stderr.is_empty());
 }
+
+/// Progress bars go to a terminal only: with standard error piped, a dump
+/// (and `keys`, `memory`) prints nothing there, with or without --quiet.
+#[test]
+fn no_progress_output_without_a_terminal() {
+    let file = repo_fixture(MIXED);
+    for args in [
+        vec!["dump"],
+        vec!["dump", "--quiet"],
+        vec!["keys"],
+        vec!["memory", "-q"],
+    ] {
+        let out = redfile().args(&args).arg(&file).assert().code(0);
+        let out = out.get_output();
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}
