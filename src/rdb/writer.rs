@@ -613,6 +613,23 @@ fn encode_entry(
     Ok(())
 }
 
+/// An empty hash set for `n` byte strings, with a fast hasher: checking
+/// members for duplicates runs for every collection written.
+fn fast_set<'a>(n: usize) -> HashSet<&'a [u8], foldhash::fast::RandomState> {
+    HashSet::with_capacity_and_hasher(n, foldhash::fast::RandomState::default())
+}
+
+/// The first of `items` whose key equals an earlier one's. Keys in
+/// strictly ascending order (as redfile's datasets hold set members and
+/// hash fields) are checked pairwise, without hashing.
+fn first_duplicate<T>(items: &[T], key: impl Fn(&T) -> &[u8]) -> Option<&[u8]> {
+    if items.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
+        return None;
+    }
+    let mut seen = fast_set(items.len());
+    items.iter().map(&key).find(|k| !seen.insert(k))
+}
+
 /// What of `ds` the version in `opts` cannot express and `opts.lossy`
 /// does not give up, key by key (one item per key and feature).
 pub fn inexpressible(ds: &Dataset, opts: &WriteOptions) -> Vec<Inexpressible> {
@@ -973,11 +990,8 @@ impl Enc<'_> {
     }
 
     fn set(&mut self, members: &[Vec<u8>]) -> Result<u8, ValueError> {
-        let mut seen = HashSet::with_capacity(members.len());
-        for m in members {
-            if !seen.insert(m.as_slice()) {
-                return Err(invalid(format!("duplicate set member '{}'", show(m))));
-            }
+        if let Some(m) = first_duplicate(members, |m| m.as_slice()) {
+            return Err(invalid(format!("duplicate set member '{}'", show(m))));
         }
         let cfg = *self.cfg();
         let n = members.len();
@@ -1008,7 +1022,7 @@ impl Enc<'_> {
     }
 
     fn zset(&mut self, pairs: &[(Vec<u8>, f64)]) -> Result<u8, ValueError> {
-        let mut seen = HashSet::with_capacity(pairs.len());
+        let mut seen = fast_set(pairs.len());
         for (m, s) in pairs {
             if s.is_nan() {
                 return Err(invalid(format!(
@@ -1071,14 +1085,10 @@ impl Enc<'_> {
     }
 
     fn hash(&mut self, fields: &[HashField]) -> Result<u8, ValueError> {
-        let mut seen = HashSet::with_capacity(fields.len());
+        if let Some(f) = first_duplicate(fields, |f| f.field.as_slice()) {
+            return Err(invalid(format!("duplicate hash field '{}'", show(f))));
+        }
         for f in fields {
-            if !seen.insert(f.field.as_slice()) {
-                return Err(invalid(format!(
-                    "duplicate hash field '{}'",
-                    show(&f.field)
-                )));
-            }
             if let Some(t) = f.expire_ms {
                 if t < 1 || t as u64 > EB_EXPIRE_TIME_MAX {
                     return Err(invalid(format!(
