@@ -22,14 +22,21 @@ fn prefix(s: &[u8]) -> u128 {
 /// `items` sorted bytewise by `key` (unstable: items with equal keys come
 /// in any order, which only matters when they differ elsewhere).
 pub(crate) fn sorted_by_bytes<T>(items: Vec<T>, key: impl Fn(&T) -> &[u8]) -> Vec<T> {
-    if items.len() < 2 {
-        return items;
-    }
-    let Ok(_) = u32::try_from(items.len()) else {
+    sorted_by_bytes_map(items, key, |t| t)
+}
+
+/// [`sorted_by_bytes`], each item turned by `f` as it is placed: no
+/// sorted copy of the items is built before the result.
+pub(crate) fn sorted_by_bytes_map<T, U>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> &[u8],
+    f: impl FnMut(T) -> U,
+) -> Vec<U> {
+    if items.len() < 2 || u32::try_from(items.len()).is_err() {
         let mut items = items;
         items.sort_unstable_by(|a, b| key(a).cmp(key(b)));
-        return items;
-    };
+        return items.into_iter().map(f).collect();
+    }
     let mut order: Vec<(u128, u32)> = items
         .iter()
         .enumerate()
@@ -40,10 +47,16 @@ pub(crate) fn sorted_by_bytes<T>(items: Vec<T>, key: impl Fn(&T) -> &[u8]) -> Ve
         o => o,
     });
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|(_, i)| slots[i as usize].take())
-        .collect()
+    // Sized up front: growing a vector of millions of items would copy
+    // and touch its memory several times.
+    let mut out = Vec::with_capacity(order.len());
+    out.extend(
+        order
+            .into_iter()
+            .filter_map(|(_, i)| slots[i as usize].take())
+            .map(f),
+    );
+    out
 }
 
 #[cfg(test)]

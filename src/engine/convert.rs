@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::byte_sort::sorted_by_bytes;
+use super::byte_sort::{sorted_by_bytes, sorted_by_bytes_map};
 use super::error::{EngineError, EngineResult};
 use super::store::{Consumer, Group, HField, Nack, Obj, Slot, StreamObj, ZSet};
 use super::{Engine, DEFAULT_DBS, MAX_DBS};
@@ -248,19 +248,17 @@ impl Engine {
             if db.map.is_empty() {
                 continue;
             }
-            let keys = sorted_by_bytes(db.map.into_iter().collect(), |(k, _): &(Vec<u8>, Slot)| {
-                k.as_slice()
-            });
-            let entries = keys
-                .into_iter()
-                .map(|(k, s)| Entry {
+            let entries = sorted_by_bytes_map(
+                db.map.into_iter().collect(),
+                |(k, _): &(Vec<u8>, Slot)| k.as_slice(),
+                |(k, s)| Entry {
                     key: k,
                     value: obj_into_value(s.obj),
                     expire_ms: s.expire,
                     idle: s.idle,
                     freq: s.freq,
-                })
-                .collect();
+                },
+            );
             dbs.insert(i as u64, Db { entries });
         }
         Dataset {
