@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::byte_sort::{sorted_by_bytes, sorted_by_bytes_map};
 use super::error::{EngineError, EngineResult};
 use super::store::{Consumer, Group, HField, Nack, Obj, Slot, StreamObj, ZSet};
 use super::{Engine, DEFAULT_DBS, MAX_DBS};
@@ -187,18 +188,14 @@ fn obj_into_value(o: Obj) -> Value {
     match o {
         Obj::Str(s) => Value::String(s),
         Obj::List(l) => Value::List(l.into()),
-        Obj::Set(s) => {
-            let mut v: Vec<Vec<u8>> = s.into_iter().collect();
-            v.sort_unstable();
-            Value::Set(v)
-        }
+        Obj::Set(s) => Value::Set(sorted_by_bytes(s.into_iter().collect(), |m| m.as_slice())),
         Obj::Zset(z) => {
             let ZSet { dict, tree } = z;
             drop(dict);
             Value::SortedSet(tree.into_iter().map(|k| (k.member, k.score)).collect())
         }
         Obj::Hash(h) => {
-            let mut v: Vec<HashField> = h
+            let v: Vec<HashField> = h
                 .into_iter()
                 .map(|(k, f)| HashField {
                     field: k,
@@ -206,8 +203,7 @@ fn obj_into_value(o: Obj) -> Value {
                     expire_ms: f.expire,
                 })
                 .collect();
-            v.sort_unstable_by(|a, b| a.field.cmp(&b.field));
-            Value::Hash(v)
+            Value::Hash(sorted_by_bytes(v, |f| f.field.as_slice()))
         }
         Obj::Stream(s) => Value::Stream(Box::new(stream_into_model(*s))),
         Obj::Opaque(v) => *v,
@@ -252,18 +248,17 @@ impl Engine {
             if db.map.is_empty() {
                 continue;
             }
-            let mut keys: Vec<(Vec<u8>, Slot)> = db.map.into_iter().collect();
-            keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let entries = keys
-                .into_iter()
-                .map(|(k, s)| Entry {
+            let entries = sorted_by_bytes_map(
+                db.map.into_iter().collect(),
+                |(k, _): &(Vec<u8>, Slot)| k.as_slice(),
+                |(k, s)| Entry {
                     key: k,
                     value: obj_into_value(s.obj),
                     expire_ms: s.expire,
                     idle: s.idle,
                     freq: s.freq,
-                })
-                .collect();
+                },
+            );
             dbs.insert(i as u64, Db { entries });
         }
         Dataset {

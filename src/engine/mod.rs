@@ -44,6 +44,7 @@
 
 mod args;
 mod bits;
+mod byte_sort;
 mod convert;
 mod error;
 mod functions;

@@ -51,6 +51,7 @@ use crate::rdb::encoding::parse_canonical_i64;
 
 #[cfg(test)]
 mod interop;
+mod parallel;
 #[cfg(test)]
 mod tests;
 
@@ -521,39 +522,19 @@ impl<W: Write> RdbWriter<W> {
         if is_dropped(&entry.value, &self.opts) {
             return Ok(());
         }
-        let (ty, body) = encode_value(&entry.value, &self.opts).map_err(|source| match source {
-            ValueError::Inexpressible { version, feature } => RdbWriteError::Inexpressible {
-                version,
-                items: vec![Inexpressible {
-                    db: Some(db),
-                    key: Some(entry.key.clone()),
-                    feature,
-                }],
-            },
-            source => RdbWriteError::Value {
-                db,
-                key: entry.key.clone(),
-                source,
-            },
-        })?;
-        if let Some(ms) = entry.expire_ms {
-            self.buf.push(RDB_OPCODE_EXPIRETIME_MS);
-            put_ms64(&mut self.buf, ms);
-        }
-        if let Some(idle) = entry.idle {
-            self.buf.push(RDB_OPCODE_IDLE);
-            put_len(&mut self.buf, idle);
-        }
-        if let Some(freq) = entry.freq {
-            self.buf.push(RDB_OPCODE_FREQ);
-            self.buf.push(freq);
-        }
-        self.buf.push(ty);
-        self.put_str(&entry.key);
+        let (ty, body) = encode_entry_value(entry, db, &self.opts)?;
+        put_entry_head(&mut self.buf, entry, ty, self.opts.compression);
         self.flush_record()?;
         // The value goes straight out: it can be large.
         self.crc.update(&body);
         self.out.write_all(&body)?;
+        Ok(())
+    }
+
+    /// Writes records encoded elsewhere (by [`encode_entry`]) as they are.
+    fn write_encoded(&mut self, records: &[u8]) -> Result<(), RdbWriteError> {
+        self.crc.update(records);
+        self.out.write_all(records)?;
         Ok(())
     }
 
@@ -571,6 +552,82 @@ impl<W: Write> RdbWriter<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// The type byte and body of `entry`'s value, or the error naming its key.
+fn encode_entry_value(
+    entry: &Entry,
+    db: u64,
+    opts: &WriteOptions,
+) -> Result<(u8, Vec<u8>), RdbWriteError> {
+    encode_value(&entry.value, opts).map_err(|source| match source {
+        ValueError::Inexpressible { version, feature } => RdbWriteError::Inexpressible {
+            version,
+            items: vec![Inexpressible {
+                db: Some(db),
+                key: Some(entry.key.clone()),
+                feature,
+            }],
+        },
+        source => RdbWriteError::Value {
+            db,
+            key: entry.key.clone(),
+            source,
+        },
+    })
+}
+
+/// What precedes a key's value: its expire, idle and freq opcodes, the
+/// type byte and the key.
+fn put_entry_head(buf: &mut Vec<u8>, entry: &Entry, ty: u8, compression: bool) {
+    if let Some(ms) = entry.expire_ms {
+        buf.push(RDB_OPCODE_EXPIRETIME_MS);
+        put_ms64(buf, ms);
+    }
+    if let Some(idle) = entry.idle {
+        buf.push(RDB_OPCODE_IDLE);
+        put_len(buf, idle);
+    }
+    if let Some(freq) = entry.freq {
+        buf.push(RDB_OPCODE_FREQ);
+        buf.push(freq);
+    }
+    buf.push(ty);
+    put_str(buf, &entry.key, compression);
+}
+
+/// Appends `entry`'s whole record to `out`, the bytes
+/// [`RdbWriter::write_entry`] writes (nothing for a key `opts` gives up).
+fn encode_entry(
+    entry: &Entry,
+    db: u64,
+    opts: &WriteOptions,
+    out: &mut Vec<u8>,
+) -> Result<(), RdbWriteError> {
+    if is_dropped(&entry.value, opts) {
+        return Ok(());
+    }
+    let (ty, body) = encode_entry_value(entry, db, opts)?;
+    put_entry_head(out, entry, ty, opts.compression);
+    out.extend_from_slice(&body);
+    Ok(())
+}
+
+/// An empty hash set for `n` byte strings, with a fast hasher: checking
+/// members for duplicates runs for every collection written.
+fn fast_set<'a>(n: usize) -> HashSet<&'a [u8], foldhash::fast::RandomState> {
+    HashSet::with_capacity_and_hasher(n, foldhash::fast::RandomState::default())
+}
+
+/// The first of `items` whose key equals an earlier one's. Keys in
+/// strictly ascending order (as redfile's datasets hold set members and
+/// hash fields) are checked pairwise, without hashing.
+fn first_duplicate<T>(items: &[T], key: impl Fn(&T) -> &[u8]) -> Option<&[u8]> {
+    if items.windows(2).all(|w| key(&w[0]) < key(&w[1])) {
+        return None;
+    }
+    let mut seen = fast_set(items.len());
+    items.iter().map(&key).find(|k| !seen.insert(k))
 }
 
 /// What of `ds` the version in `opts` cannot express and `opts.lossy`
@@ -736,9 +793,7 @@ pub fn write_dataset<W: Write>(
         let kept = || d.entries.iter().filter(|e| !is_dropped(&e.value, opts));
         let expires = kept().filter(|e| e.expire_ms.is_some()).count();
         w.select_db(db, kept().count() as u64, expires as u64)?;
-        for e in &d.entries {
-            w.write_entry(e)?;
-        }
+        parallel::write_entries(&mut w, db, &d.entries, parallel::encoders())?;
     }
     for m in ds.module_aux.iter().filter(|m| m.when != 1) {
         w.write_module_aux(m)?;
@@ -935,11 +990,8 @@ impl Enc<'_> {
     }
 
     fn set(&mut self, members: &[Vec<u8>]) -> Result<u8, ValueError> {
-        let mut seen = HashSet::with_capacity(members.len());
-        for m in members {
-            if !seen.insert(m.as_slice()) {
-                return Err(invalid(format!("duplicate set member '{}'", show(m))));
-            }
+        if let Some(m) = first_duplicate(members, |m| m.as_slice()) {
+            return Err(invalid(format!("duplicate set member '{}'", show(m))));
         }
         let cfg = *self.cfg();
         let n = members.len();
@@ -970,7 +1022,7 @@ impl Enc<'_> {
     }
 
     fn zset(&mut self, pairs: &[(Vec<u8>, f64)]) -> Result<u8, ValueError> {
-        let mut seen = HashSet::with_capacity(pairs.len());
+        let mut seen = fast_set(pairs.len());
         for (m, s) in pairs {
             if s.is_nan() {
                 return Err(invalid(format!(
@@ -1033,14 +1085,10 @@ impl Enc<'_> {
     }
 
     fn hash(&mut self, fields: &[HashField]) -> Result<u8, ValueError> {
-        let mut seen = HashSet::with_capacity(fields.len());
+        if let Some(f) = first_duplicate(fields, |f| f.field.as_slice()) {
+            return Err(invalid(format!("duplicate hash field '{}'", show(f))));
+        }
         for f in fields {
-            if !seen.insert(f.field.as_slice()) {
-                return Err(invalid(format!(
-                    "duplicate hash field '{}'",
-                    show(&f.field)
-                )));
-            }
             if let Some(t) = f.expire_ms {
                 if t < 1 || t as u64 > EB_EXPIRE_TIME_MAX {
                     return Err(invalid(format!(
