@@ -35,7 +35,7 @@ use crate::load::read_rdb_dataset_with;
 use crate::lossy::{GiveUps, Loss};
 use crate::model::Dataset;
 use crate::progress::Progress;
-use crate::rdb::writer::MAX_WRITE_VERSION;
+use crate::rdb::writer::MIN_WRITE_VERSION;
 use crate::rdb::{RdbReader, ReaderOptions};
 use crate::replay::ReplayError;
 use crate::write_aof::AofWriteError;
@@ -388,8 +388,10 @@ pub fn merge(
         .map_err(werr)?,
         MergeFormat::Rdb => {
             let header = input_header(base)?;
-            let versions =
-                Versions::resolve(header.as_ref(), opts.rdb_version, None, MAX_WRITE_VERSION)?;
+            // Without a version, the base's; else the lowest that holds
+            // the data, as `convert` and `rewrite` choose.
+            let fallback = crate::convert::lowest_lossless(&ds, MIN_WRITE_VERSION);
+            let versions = Versions::resolve(header.as_ref(), opts.rdb_version, None, fallback)?;
             let out = Output {
                 format: OutputFormat::Rdb,
                 base: BaseFormat::Rdb,

@@ -496,8 +496,7 @@ pub type StreamFields<'a> = [(BlobEntry<'a>, BlobEntry<'a>)];
 /// Calls `f` with each entry of a stream value (deleted entries skipped),
 /// in stored order, borrowing the fields from the node listpacks, until
 /// `f` returns false. The nodes' validation is `decode_value`'s (or
-/// [`decode_stream_without_entries`](super::object::decode_stream_without_entries)'s);
-/// this walk only reads.
+/// `decode_stream_without_entries`'s); this walk only reads.
 pub fn visit_stream_entries(
     body: &[u8],
     f: &mut dyn FnMut(StreamId, &StreamFields<'_>) -> bool,

@@ -12,7 +12,7 @@
 //! and an output buffer on every call. An RDB holds millions of short
 //! strings above the 20-byte threshold, and zeroing that table dominated
 //! writing a large file. Here the table lives in a per-thread
-//! [`Compressor`] and is "cleared" by bumping a generation number stored
+//! `Compressor` and is "cleared" by bumping a generation number stored
 //! next to each slot: a slot of an older generation reads as empty, which
 //! is what the crate's zeroed table holds.
 
