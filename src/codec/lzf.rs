@@ -24,13 +24,23 @@ pub enum LzfError {
     /// The output would exceed the declared length.
     #[error("expands beyond the declared length at byte {0}")]
     TooLong(usize),
+    /// The declared length is more than the data can expand to.
+    #[error("a declared length of {0} bytes is beyond what LZF can expand to")]
+    Implausible(usize),
     /// The output is shorter than the declared length.
     #[error("expands to {0} bytes, fewer than declared")]
     TooShort(usize),
 }
 
-/// Expands `data` into exactly `ulen` bytes.
+/// The most LZF expands: a 3-byte back reference emits 264 bytes.
+const MAX_RATIO: usize = 89;
+
+/// Expands `data` into exactly `ulen` bytes. A `ulen` beyond what `data`
+/// can expand to is refused before anything is allocated.
 pub fn decompress(data: &[u8], ulen: usize) -> Result<Vec<u8>, LzfError> {
+    if ulen > data.len().saturating_mul(MAX_RATIO) + 64 {
+        return Err(LzfError::Implausible(ulen));
+    }
     let mut out: Vec<u8> = Vec::with_capacity(ulen);
     let mut i = 0;
     while i < data.len() {
@@ -119,6 +129,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn refuses_an_implausible_length_before_allocating() {
+        assert_eq!(
+            decompress(&[0x00, b'a'], usize::MAX),
+            Err(LzfError::Implausible(usize::MAX))
+        );
     }
 
     #[test]

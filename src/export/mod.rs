@@ -137,29 +137,18 @@ impl<W: Write> DumpWriter<W> {
         let first = std::mem::replace(&mut self.first_element, false);
         if self.opts.format == DumpFormat::Csv {
             let mut j = std::mem::take(&mut self.scratch);
-            j.clear();
             if !first {
                 j.push(b',');
             }
             element_json(&mut j, e);
-            for &c in &j {
-                if c == b'"' {
-                    self.buf.push(b'"');
-                }
-                self.buf.push(c);
-            }
+            self.emit_json(&mut j, true);
             self.scratch = j;
         } else {
             if !first {
                 self.buf.push(b',');
             }
             element_json(&mut self.buf, e);
-        }
-        if self.buf.len() >= FLUSH_AT && self.failed.is_none() {
-            if let Err(e) = self.out.write_all(&self.buf) {
-                self.failed = Some(e);
-            }
-            self.buf.clear();
+            self.write_out_if_large();
         }
     }
 
@@ -178,6 +167,12 @@ impl<W: Write> DumpWriter<W> {
             self.buf.extend_from_slice(j);
         }
         j.clear();
+        self.write_out_if_large();
+    }
+
+    /// Writes out the key rendered so far once it is large; a failure is
+    /// kept for the end of the key (element sinks cannot return one).
+    fn write_out_if_large(&mut self) {
         if self.buf.len() >= FLUSH_AT && self.failed.is_none() {
             if let Err(e) = self.out.write_all(&self.buf) {
                 self.failed = Some(e);

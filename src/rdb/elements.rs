@@ -206,7 +206,8 @@ pub fn visit_elements(
 }
 
 /// Calls `f` on each entry of a ziplist or listpack blob checked at
-/// `depth` (in tuples of `tuple`, whose count must divide the entries).
+/// `depth`, in tuples of `tuple` checked as `decode_value` checks them
+/// ([`encoding::check_tuples`], in the same pass).
 #[allow(clippy::too_many_arguments)]
 fn blob_each<'x>(
     b: &Body<'_>,
@@ -219,32 +220,61 @@ fn blob_each<'x>(
     f: &mut dyn FnMut(BlobEntry<'x>) -> R<()>,
 ) -> R<()> {
     let e = |err| super::object::blob_error_at(b, at, s, err);
-    let mut count = 0usize;
     if kind == BlobKind::Ziplist {
         encoding::ziplist::validate(blob, depth).map_err(e)?;
-        for entry in encoding::ziplist::entries(blob).map_err(e)? {
-            f(entry.map_err(e)?)?;
-            count += 1;
-        }
+        each_entry(
+            encoding::ziplist::entries(blob).map_err(e)?,
+            kind,
+            depth,
+            tuple,
+            f,
+        )
     } else {
         encoding::listpack::validate(blob, depth).map_err(e)?;
-        for entry in encoding::listpack::entries(blob).map_err(e)? {
-            f(entry.map_err(e)?)?;
-            count += 1;
+        each_entry(
+            encoding::listpack::entries(blob).map_err(e)?,
+            kind,
+            depth,
+            tuple,
+            f,
+        )
+    }
+    .map_err(|err| match err {
+        Stop::Blob(err) => e(err),
+        Stop::Sink(err) => err,
+    })
+}
+
+/// Why [`each_entry`] stopped.
+enum Stop {
+    Blob(encoding::BlobError),
+    Sink(ObjectError),
+}
+
+fn each_entry<'x>(
+    entries: impl Iterator<Item = Result<BlobEntry<'x>, encoding::BlobError>>,
+    kind: BlobKind,
+    depth: Depth,
+    tuple: Option<usize>,
+    f: &mut dyn FnMut(BlobEntry<'x>) -> R<()>,
+) -> Result<(), Stop> {
+    let mut failed = None;
+    let fed = entries.inspect(|entry| {
+        if let (Ok(entry), None) = (entry, &failed) {
+            failed = f(*entry).err();
+        }
+    });
+    match tuple {
+        Some(t) => {
+            encoding::check_tuples(kind, fed, t, depth).map_err(Stop::Blob)?;
+        }
+        None => {
+            for entry in fed {
+                entry.map_err(Stop::Blob)?;
+            }
         }
     }
-    if let Some(t) = tuple {
-        if count % t != 0 {
-            return Err(b.err(
-                at,
-                RdbErrorKind::Invalid(format!(
-                    "{} of {count} entries, expected a multiple of {t}",
-                    kind.name()
-                )),
-            ));
-        }
-    }
-    Ok(())
+    failed.map_or(Ok(()), |err| Err(Stop::Sink(err)))
 }
 
 fn blob_members(
